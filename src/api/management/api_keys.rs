@@ -1,0 +1,193 @@
+//! API keys (2023 console spec): list, create, get, rename, delete.
+//! The plaintext key is shown once, at creation; the store keeps only its hash.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::ids::{hash_secret, is_plausible_id, new_id, random_alphanumeric};
+use crate::domain::timestamp::Timestamp;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, ApiPath, ManagementAuth};
+use crate::store::{self, NewApiKey, WriteError};
+
+const KEY_LEN: usize = 48;
+const PREFIX_LEN: usize = 6;
+
+/// Passage: `ApiKey`.
+#[derive(Debug, Serialize)]
+pub struct ApiKey {
+    pub created_at: Timestamp,
+    pub id: String,
+    pub key_prefix: String,
+    pub name: String,
+    pub role: String,
+}
+
+impl From<store::ApiKey> for ApiKey {
+    fn from(key: store::ApiKey) -> Self {
+        Self {
+            created_at: Timestamp(key.created_at),
+            id: key.id,
+            key_prefix: key.key_prefix,
+            name: key.name,
+            role: key.role,
+        }
+    }
+}
+
+/// Passage: `CreatedApiKey` (`ApiKey` plus the plaintext).
+#[derive(Debug, Serialize)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    pub plaintext_key: String,
+}
+
+/// Passage: `ListApiKeysResponse`.
+#[derive(Debug, Serialize)]
+pub struct ListApiKeysResponse {
+    pub api_keys: Vec<ApiKey>,
+}
+
+/// Passage: `CreateApiKeyResponse`.
+#[derive(Debug, Serialize)]
+pub struct CreateApiKeyResponse {
+    pub api_key: CreatedApiKey,
+}
+
+/// Passage: `ApiKeyResponse`.
+#[derive(Debug, Serialize)]
+pub struct ApiKeyResponse {
+    pub api_key: ApiKey,
+}
+
+/// Passage: `CreateApiKeyRequest` and `UpdateApiKeyRequest`.
+#[derive(Debug, Deserialize)]
+pub struct ApiKeyRequest {
+    pub name: String,
+}
+
+fn checked_name(name: String) -> ApiResult<String> {
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        Err(ApiError::invalid_request("name: must not be empty"))
+    } else {
+        Ok(name)
+    }
+}
+
+fn key_not_found() -> ApiError {
+    ApiError::not_found(ErrorCode::ApiKeyNotFound, "API key not found.")
+}
+
+/// Passage: `list-apikeys`.
+pub async fn list_api_keys(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+) -> ApiResult<Json<ListApiKeysResponse>> {
+    let keys = state.store.api_keys(&auth.app_id).await?;
+    Ok(Json(ListApiKeysResponse {
+        api_keys: keys.into_iter().map(ApiKey::from).collect(),
+    }))
+}
+
+/// Passage: `create-apikey` (200, as in Passage's spec).
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiJson(request): ApiJson<ApiKeyRequest>,
+) -> ApiResult<Json<CreateApiKeyResponse>> {
+    let name = checked_name(request.name)?;
+    let plaintext = random_alphanumeric(KEY_LEN);
+    let id = new_id();
+    let created_at = Timestamp::from_datetime(state.clock.now());
+    let key = NewApiKey {
+        id: &id,
+        app_id: &auth.app_id,
+        name: &name,
+        key_prefix: &plaintext[..PREFIX_LEN],
+        key_hash: &hash_secret(&plaintext),
+        role: "admin",
+        created_at,
+    };
+    state
+        .store
+        .insert_api_key(&key)
+        .await
+        .map_err(|error| match error {
+            WriteError::Conflict(message) => ApiError::invalid_request(message),
+            WriteError::Database(error) => ApiError::internal(error),
+        })?;
+    let stored = state
+        .store
+        .api_key(&auth.app_id, &id)
+        .await?
+        .ok_or_else(key_not_found)?;
+    Ok(Json(CreateApiKeyResponse {
+        api_key: CreatedApiKey {
+            key: ApiKey::from(stored),
+            plaintext_key: plaintext,
+        },
+    }))
+}
+
+/// Passage: `get-apikey`.
+pub async fn get_api_key(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiPath((_, key_id)): ApiPath<(String, String)>,
+) -> ApiResult<Json<ApiKeyResponse>> {
+    if !is_plausible_id(&key_id) {
+        return Err(key_not_found());
+    }
+    let key = state
+        .store
+        .api_key(&auth.app_id, &key_id)
+        .await?
+        .ok_or_else(key_not_found)?;
+    Ok(Json(ApiKeyResponse {
+        api_key: ApiKey::from(key),
+    }))
+}
+
+/// Passage: `update-apikey` (renames it).
+pub async fn update_api_key(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiPath((_, key_id)): ApiPath<(String, String)>,
+    ApiJson(request): ApiJson<ApiKeyRequest>,
+) -> ApiResult<Json<ApiKeyResponse>> {
+    let name = checked_name(request.name)?;
+    if !is_plausible_id(&key_id)
+        || !state
+            .store
+            .rename_api_key(&auth.app_id, &key_id, &name)
+            .await?
+    {
+        return Err(key_not_found());
+    }
+    let key = state
+        .store
+        .api_key(&auth.app_id, &key_id)
+        .await?
+        .ok_or_else(key_not_found)?;
+    Ok(Json(ApiKeyResponse {
+        api_key: ApiKey::from(key),
+    }))
+}
+
+/// Passage: `delete-apikey`: 200 with an empty body. Requests with that key fail from now on.
+pub async fn delete_api_key(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiPath((_, key_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    if is_plausible_id(&key_id) && state.store.delete_api_key(&auth.app_id, &key_id).await? {
+        Ok(StatusCode::OK)
+    } else {
+        Err(key_not_found())
+    }
+}

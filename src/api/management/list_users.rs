@@ -1,0 +1,268 @@
+//! Passage: `list-paginated-users` (`GET /apps/{app_id}/users`).
+//!
+//! Query parameters: `page` (from 1), `limit` (1 to 500), `created_before` (Unix seconds; the
+//! anchor is echoed back so that later pages see the same users), `order_by`
+//! (`field:ASC|DESC,...`), and filters that take a value or an operator-prefixed value
+//! (`ne:`, `gt:`, `lt:`, `like:`, `not_like:`).
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::{RawQuery, State};
+
+use super::models::{Link, ListPaginatedUsersItem, ListPaginatedUsersResponse, PaginatedLinks};
+use crate::domain::identifiers::normalize_phone;
+use crate::domain::timestamp::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::ManagementAuth;
+use crate::http::{AppState, PublicPrefix};
+use crate::store::{Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery};
+
+const DEFAULT_LIMIT: i64 = 20;
+const MAX_LIMIT: i64 = 500;
+const FILTERS: [(&str, FilterField); 7] = [
+    ("identifier", FilterField::Identifier),
+    ("id", FilterField::Id),
+    ("login_count", FilterField::LoginCount),
+    ("status", FilterField::Status),
+    ("created_at", FilterField::CreatedAt),
+    ("updated_at", FilterField::UpdatedAt),
+    ("last_login_at", FilterField::LastLoginAt),
+];
+
+/// The decoded query string, in order.
+///
+/// `identifier` keeps a raw `+` as a plus sign: phone numbers (`+15551234567`) and plus
+/// addresses (`a+b@x.com`) arrive unencoded from some clients, and a form decoder would turn
+/// the `+` into a space. Every other parameter is form-decoded.
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    let Some(raw) = raw else { return Vec::new() };
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = form_decode(key);
+            let value = if key == "identifier" {
+                percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            } else {
+                form_decode(value)
+            };
+            (key, value)
+        })
+        .collect()
+}
+
+fn form_decode(text: &str) -> String {
+    form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
+}
+
+fn integer(name: &str, value: &str) -> ApiResult<i64> {
+    value
+        .parse()
+        .map_err(|_| ApiError::invalid_request(format!("{name}: `{value}` is not an integer")))
+}
+
+fn parse_filter(name: &str, field: FilterField, raw: &str) -> ApiResult<Filter> {
+    let (comparison, value) = [
+        ("ne:", Comparison::Ne),
+        ("gt:", Comparison::Gt),
+        ("lt:", Comparison::Lt),
+        ("like:", Comparison::Like),
+        ("not_like:", Comparison::NotLike),
+    ]
+    .into_iter()
+    .find_map(|(prefix, comparison)| raw.strip_prefix(prefix).map(|rest| (comparison, rest)))
+    .unwrap_or((Comparison::Eq, raw));
+    let is_like = matches!(comparison, Comparison::Like | Comparison::NotLike);
+    let value = match field {
+        FilterField::Identifier | FilterField::Id => FilterValue::Text(value.to_owned()),
+        FilterField::Status => {
+            if !is_like && !["active", "inactive", "pending"].contains(&value) {
+                return Err(ApiError::invalid_request(format!(
+                    "status: `{value}` is not one of active, inactive, pending"
+                )));
+            }
+            FilterValue::Text(value.to_owned())
+        }
+        FilterField::LoginCount if !is_like => FilterValue::Integer(integer(name, value)?),
+        FilterField::CreatedAt | FilterField::UpdatedAt | FilterField::LastLoginAt if !is_like => {
+            FilterValue::Time(Timestamp::parse_rfc3339(value).ok_or_else(|| {
+                ApiError::invalid_request(format!(
+                    "{name}: `{value}` is not a timestamp like 2006-01-02T15:04:05.000000Z"
+                ))
+            })?)
+        }
+        _ => {
+            return Err(ApiError::invalid_request(format!(
+                "{name}: the like: and not_like: operators apply only to text fields"
+            )));
+        }
+    };
+    let phone = match field {
+        FilterField::Identifier => normalize_phone(value_text(&value)).ok(),
+        _ => None,
+    };
+    Ok(Filter {
+        field,
+        comparison,
+        value,
+        phone,
+    })
+}
+
+fn value_text(value: &FilterValue) -> &str {
+    match value {
+        FilterValue::Text(text) => text,
+        _ => "",
+    }
+}
+
+fn parse_order(value: &str) -> ApiResult<Vec<Order>> {
+    value
+        .split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| {
+            let (name, direction) = part.trim().split_once(':').unwrap_or((part.trim(), "ASC"));
+            let field = SortField::parse(name).ok_or_else(|| {
+                ApiError::invalid_request(format!(
+                    "order_by: cannot order by `{name}` (id, email, phone, external_id, \
+                     login_count, status, created_at, updated_at, last_login_at)"
+                ))
+            })?;
+            let descending = match direction.to_ascii_uppercase().as_str() {
+                "ASC" => false,
+                "DESC" => true,
+                _ => {
+                    return Err(ApiError::invalid_request(format!(
+                        "order_by: direction `{direction}` must be ASC or DESC"
+                    )));
+                }
+            };
+            Ok(Order { field, descending })
+        })
+        .collect()
+}
+
+/// Passage: `list-paginated-users`.
+pub async fn list_paginated_users(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    prefix: Option<Extension<PublicPrefix>>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ListPaginatedUsersResponse>> {
+    let pairs = query_pairs(raw.as_deref());
+    let mut page = 1;
+    let mut limit = DEFAULT_LIMIT;
+    // Emulator: the default anchor is the next whole second, so users created this second are
+    // listed and the echoed anchor selects the same users on every page.
+    let mut created_before = Timestamp::from_datetime(state.clock.now()).unix_seconds() + 1;
+    let mut order = Vec::new();
+    let mut filters = Vec::new();
+    let mut echoed = Vec::new();
+    for (name, value) in &pairs {
+        match name.as_str() {
+            "page" => page = integer(name, value)?,
+            "limit" => limit = integer(name, value)?,
+            "created_before" => created_before = integer(name, value)?,
+            "order_by" => {
+                order = parse_order(value)?;
+                echoed.push((name.as_str(), value.as_str()));
+            }
+            _ => {
+                let Some((_, field)) = FILTERS.iter().find(|(known, _)| known == name) else {
+                    continue;
+                };
+                if !value.is_empty() {
+                    filters.push(parse_filter(name, *field, value)?);
+                    echoed.push((name.as_str(), value.as_str()));
+                }
+            }
+        }
+    }
+    if page < 1 {
+        return Err(ApiError::invalid_request("page: must be 1 or more"));
+    }
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid_request(format!(
+            "limit: must be between 1 and {MAX_LIMIT}"
+        )));
+    }
+    if order.is_empty() {
+        // Emulator: newest first when no order is asked for.
+        order.push(Order {
+            field: SortField::CreatedAt,
+            descending: true,
+        });
+    }
+    let query = UserListQuery {
+        filters,
+        order,
+        created_before: Timestamp::from_unix_seconds(created_before),
+        page,
+        limit,
+    };
+    let result = state.store.list_users(&auth.app_id, &query).await?;
+    let last = ((result.total + limit - 1) / limit).max(1);
+    let prefix = prefix.map_or("/api/v1", |Extension(PublicPrefix(prefix))| prefix);
+    let href = |target: Option<i64>| Link {
+        href: target.map_or_else(String::new, |target| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query
+                .append_pair("page", &target.to_string())
+                .append_pair("limit", &limit.to_string())
+                .append_pair("created_before", &created_before.to_string());
+            for (name, value) in &echoed {
+                query.append_pair(name, value);
+            }
+            format!("{prefix}/apps/{}/users?{}", auth.app_id, query.finish())
+        }),
+    };
+    // Emulator: a page that does not exist (no next after the last) has an empty href.
+    let links = PaginatedLinks {
+        first: href(Some(1)),
+        last: href(Some(last)),
+        next: href((page < last).then_some(page + 1)),
+        previous: href((page > 1).then_some((page - 1).min(last))),
+        this: href(Some(page)),
+    };
+    Ok(Json(ListPaginatedUsersResponse {
+        links,
+        created_before,
+        limit,
+        page,
+        total_users: result.total,
+        users: result
+            .users
+            .into_iter()
+            .map(ListPaginatedUsersItem::from)
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_keeps_a_raw_plus() {
+        let pairs = query_pairs(Some("identifier=+15551234567&order_by=id:ASC+&x=a+b"));
+        assert_eq!(pairs[0], ("identifier".into(), "+15551234567".into()));
+        assert_eq!(pairs[2], ("x".into(), "a b".into()));
+        let pairs = query_pairs(Some("identifier=a%2Bb%40x.com"));
+        assert_eq!(pairs[0].1, "a+b@x.com");
+    }
+
+    #[test]
+    fn operators_are_parsed() {
+        let filter = parse_filter("login_count", FilterField::LoginCount, "gt:3").unwrap();
+        assert_eq!(filter.comparison, Comparison::Gt);
+        assert_eq!(filter.value, FilterValue::Integer(3));
+        assert!(parse_filter("login_count", FilterField::LoginCount, "like:3").is_err());
+        assert!(parse_filter("created_at", FilterField::CreatedAt, "lt:yesterday").is_err());
+        assert!(parse_filter("status", FilterField::Status, "ne:gone").is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! The three faces of the emulator.
+
+pub mod auth;
+pub mod emulator;
+pub mod management;

@@ -1,0 +1,112 @@
+//! Building and running the server.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use tokio::net::TcpListener;
+use tower::Layer;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
+use crate::domain::ids::hash_secret;
+use crate::domain::timestamp::Timestamp;
+use crate::http::{AppState, router, with_host_routing};
+use crate::store::{Store, WriteError};
+
+/// A bound, migrated, seeded server, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    local_addr: SocketAddr,
+    app_ids: Vec<String>,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads fixtures, binds the listener (port 0 picks a
+    /// free one). Errors are messages for the person starting it.
+    pub async fn build(config: Config) -> Result<Self, String> {
+        let store = Store::open(&config.database).await?;
+        let clock = Clock::system();
+        let files = if config.fixtures.is_empty() {
+            vec![FixtureFile::parse(
+                "fixtures/default.json (built in)",
+                DEFAULT_FIXTURE,
+            )?]
+        } else {
+            config
+                .fixtures
+                .iter()
+                .map(|path| FixtureFile::read(path))
+                .collect::<Result<_, _>>()?
+        };
+        for file in &files {
+            let now = Timestamp::from_datetime(clock.now());
+            store
+                .load_fixtures(file, now)
+                .await
+                .map_err(|error| match error {
+                    WriteError::Conflict(message) => format!("cannot load fixtures: {message}"),
+                    WriteError::Database(error) => format!("cannot load fixtures: {error}"),
+                })?;
+        }
+        let app_ids = store.app_ids().await.map_err(|error| error.to_string())?;
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
+        let local_addr = listener.local_addr().map_err(|error| error.to_string())?;
+        let state = AppState {
+            store,
+            clock,
+            admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
+        };
+        Ok(Self {
+            listener,
+            state,
+            local_addr,
+            app_ids,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// Tells the person who started the emulator where everything is.
+    pub fn log_banner(&self) {
+        let base = format!("http://{}", self.local_addr);
+        tracing::info!("passage-emulator listening on {base}");
+        tracing::info!("  Management API: {base}/api/v1  (Authorization: Bearer <API key>)");
+        tracing::info!("  Auth API:       {base}/auth/v1");
+        tracing::info!("  Emulator API:   {base}/_emulator  (health: {base}/_emulator/health)");
+        tracing::info!("  Hosts api.passage.id and auth.passage.id are served under /v1");
+        for app_id in &self.app_ids {
+            tracing::info!("  app {app_id}: {base}/api/v1/apps/{app_id}");
+        }
+    }
+
+    /// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the
+    /// database so that everything acknowledged is on disk.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        let service =
+            tower::util::MapRequestLayer::new(with_host_routing).layer(router(self.state));
+        let result = axum::serve(
+            self.listener,
+            axum::ServiceExt::<Request>::into_make_service(service),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        store.close().await;
+        result
+    }
+}

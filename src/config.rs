@@ -1,0 +1,86 @@
+//! Command line and environment. Every flag has a `PASSAGE_EMULATOR_*` twin so that
+//! containers and CI scripts can configure the emulator without a command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The parsed command line: an optional subcommand and the server configuration.
+#[derive(Debug, Parser)]
+#[command(name = "passage-emulator", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask a running emulator at --listen for GET /_emulator/health; exit 0 when it answers 200.
+    /// Used by the Docker HEALTHCHECK, which has no curl in its image.
+    Health,
+}
+
+/// Everything `Application::build` needs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on (host:port). Port 0 picks a free port.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_LISTEN",
+        default_value = "127.0.0.1:7277"
+    )]
+    pub listen: String,
+
+    /// SQLite database file, created if missing; `:memory:` keeps everything in memory.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_DATABASE",
+        default_value = ".passage-emulator/emulator.db"
+    )]
+    pub database: String,
+
+    /// Fixture file (JSON) to load at start; repeat the flag for several. Without any, the
+    /// built-in default app (fixtures/default.json) is loaded. The environment variable takes a
+    /// comma-separated list.
+    #[arg(
+        long = "fixtures",
+        env = "PASSAGE_EMULATOR_FIXTURES",
+        value_delimiter = ','
+    )]
+    pub fixtures: Vec<PathBuf>,
+
+    /// Key that authorises the console endpoints (POST /apps, API keys, metadata schema) and
+    /// every app's Management API, where Passage used a console session.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_ADMIN_KEY",
+        default_value = "emulator-admin-key"
+    )]
+    pub admin_key: String,
+
+    /// Log format: `text` for people, `json` for CI log collectors.
+    #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// A configuration for tests: a free port on loopback, an in-memory database, the
+    /// default app.
+    pub fn ephemeral() -> Self {
+        Self {
+            listen: "127.0.0.1:0".into(),
+            database: ":memory:".into(),
+            fixtures: Vec::new(),
+            admin_key: "emulator-admin-key".into(),
+            log_format: LogFormat::Text,
+        }
+    }
+}

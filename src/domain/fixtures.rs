@@ -1,0 +1,303 @@
+//! Fixture files: apps with fixed ids and API keys, their users and passkeys.
+//!
+//! The format is documented in `docs/FIXTURES.md` and described by
+//! `fixtures/fixtures.schema.json`. Parsing checks and normalises everything here, so that the
+//! store only upserts rows that are already valid.
+
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::app::AppSettings;
+use super::device::WebAuthnType;
+use super::identifiers::{normalize_email, normalize_phone};
+use super::ids::is_plausible_id;
+use super::metadata::{self, UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
+use super::timestamp::Timestamp;
+use super::user::UserStatus;
+
+/// The built-in fixture that `cargo run` serves when no `--fixtures` flag is given.
+pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureFile {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub apps: Vec<FixtureApp>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureApp {
+    pub id: String,
+    #[serde(default)]
+    pub settings: AppSettings,
+    #[serde(default)]
+    pub api_keys: Vec<FixtureApiKey>,
+    #[serde(default)]
+    pub user_metadata_schema: Vec<FixtureMetadataField>,
+    #[serde(default)]
+    pub users: Vec<FixtureUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureApiKey {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default = "default_key_name")]
+    pub name: String,
+    pub key: String,
+}
+
+fn default_key_name() -> String {
+    "fixture".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureMetadataField {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub field_name: Option<String>,
+    pub friendly_name: String,
+    #[serde(rename = "type")]
+    pub field_type: UserMetadataFieldType,
+    #[serde(default = "yes")]
+    pub profile: bool,
+    #[serde(default = "yes")]
+    pub registration: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureUser {
+    pub id: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub external_id: String,
+    #[serde(default = "active")]
+    pub status: UserStatus,
+    #[serde(default)]
+    pub email_verified: bool,
+    #[serde(default)]
+    pub phone_verified: bool,
+    #[serde(default)]
+    pub user_metadata: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub login_count: i64,
+    #[serde(default)]
+    pub created_at: Option<Timestamp>,
+    #[serde(default)]
+    pub last_login_at: Option<Timestamp>,
+    #[serde(default)]
+    pub devices: Vec<FixtureDevice>,
+}
+
+fn active() -> UserStatus {
+    UserStatus::Active
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureDevice {
+    pub id: String,
+    /// Credential id, base64url (padding optional).
+    pub cred_id: String,
+    /// COSE_Key bytes, base64url (padding optional).
+    pub public_key: String,
+    #[serde(default = "default_device_name")]
+    pub friendly_name: String,
+    #[serde(rename = "type", default = "passkey")]
+    pub device_type: WebAuthnType,
+    #[serde(default)]
+    pub sign_count: i64,
+    #[serde(default)]
+    pub usage_count: i64,
+    #[serde(default = "zero_aaguid")]
+    pub aaguid: String,
+    #[serde(default)]
+    pub transports: Vec<String>,
+    #[serde(default)]
+    pub backup_eligible: bool,
+    #[serde(default)]
+    pub backup_state: bool,
+    #[serde(default)]
+    pub created_at: Option<Timestamp>,
+    #[serde(default)]
+    pub last_login_at: Option<Timestamp>,
+}
+
+fn default_device_name() -> String {
+    "Fixture passkey".into()
+}
+
+fn passkey() -> WebAuthnType {
+    WebAuthnType::Passkey
+}
+
+fn zero_aaguid() -> String {
+    "00000000-0000-0000-0000-000000000000".into()
+}
+
+impl FixtureFile {
+    /// Parses and checks a fixture document; `source` names it in error messages.
+    pub fn parse(source: &str, text: &str) -> Result<Self, String> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let mut file: FixtureFile = serde_path_to_error::deserialize(deserializer)
+            .map_err(|error| format!("{source}: {}: {}", error.path(), error.inner()))?;
+        file.normalize()
+            .map_err(|error| format!("{source}: {error}"))?;
+        Ok(file)
+    }
+
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Validates ids, identifiers, metadata and keys, and rewrites them in canonical form.
+    fn normalize(&mut self) -> Result<(), String> {
+        for (index, app) in self.apps.iter_mut().enumerate() {
+            let at = format!("apps[{index}]");
+            if !is_plausible_id(&app.id) {
+                return Err(format!("{at}.id: `{}` is not a valid id", app.id));
+            }
+            app.settings
+                .validate()
+                .map_err(|error| format!("{at}.settings.{error}"))?;
+            for key in &app.api_keys {
+                if key.key.len() < 8 {
+                    return Err(format!("{at}.api_keys: a key needs at least 8 characters"));
+                }
+            }
+            let schema = app.schema();
+            for (user_index, user) in app.users.iter_mut().enumerate() {
+                user.normalize(&schema)
+                    .map_err(|error| format!("{at}.users[{user_index}].{error}"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FixtureApp {
+    /// The schema the fixture declares, with field names and ids filled in. Ids default to
+    /// `{app_id}_{field_name}` so that loading twice keeps them.
+    pub fn schema(&self) -> Vec<UserMetadataField> {
+        self.user_metadata_schema
+            .iter()
+            .map(|field| {
+                let field_name = field
+                    .field_name
+                    .clone()
+                    .unwrap_or_else(|| field_name_from_friendly(&field.friendly_name));
+                UserMetadataField {
+                    id: field
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| format!("{}_{field_name}", self.id)),
+                    field_name,
+                    friendly_name: field.friendly_name.clone(),
+                    field_type: field.field_type,
+                    profile: field.profile,
+                    registration: field.registration,
+                }
+            })
+            .collect()
+    }
+}
+
+impl FixtureUser {
+    fn normalize(&mut self, schema: &[UserMetadataField]) -> Result<(), String> {
+        if !is_plausible_id(&self.id) {
+            return Err(format!("id: `{}` is not a valid id", self.id));
+        }
+        if !self.email.is_empty() {
+            self.email = normalize_email(&self.email).map_err(|e| format!("email: {e}"))?;
+        }
+        if !self.phone.is_empty() {
+            self.phone = normalize_phone(&self.phone).map_err(|e| format!("phone: {e}"))?;
+        }
+        if self.email.is_empty() && self.phone.is_empty() && self.external_id.is_empty() {
+            return Err("a user needs an email, a phone or an external_id".into());
+        }
+        if let Some(metadata) = self.user_metadata.take() {
+            self.user_metadata = Some(metadata::validate(schema, metadata)?);
+        }
+        for (index, device) in self.devices.iter_mut().enumerate() {
+            device
+                .normalize()
+                .map_err(|error| format!("devices[{index}].{error}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl FixtureDevice {
+    fn normalize(&mut self) -> Result<(), String> {
+        if !is_plausible_id(&self.id) {
+            return Err(format!("id: `{}` is not a valid id", self.id));
+        }
+        let cred_id = decode_base64url(&self.cred_id).map_err(|e| format!("cred_id: {e}"))?;
+        self.cred_id = URL_SAFE_NO_PAD.encode(cred_id);
+        let key = decode_base64url(&self.public_key).map_err(|e| format!("public_key: {e}"))?;
+        self.public_key = URL_SAFE_NO_PAD.encode(key);
+        Ok(())
+    }
+
+    pub fn public_key_bytes(&self) -> Vec<u8> {
+        decode_base64url(&self.public_key).unwrap_or_default()
+    }
+}
+
+fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|error| format!("not base64url: {error}"))?;
+    if bytes.is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_fixture_parses() {
+        let file = FixtureFile::parse("default.json", DEFAULT_FIXTURE).unwrap();
+        assert_eq!(file.apps[0].id, "defaultapp00000000000001");
+        assert_eq!(file.apps[0].api_keys[0].key, "emulator-api-key");
+        assert_eq!(file.apps[0].settings.auth_origin, "http://localhost:3000");
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let error =
+            FixtureFile::parse("f.json", r#"{"apps":[{"id":"a","settings":{"nmae":"x"}}]}"#)
+                .unwrap_err();
+        assert!(error.starts_with("f.json: apps[0].settings"), "{error}");
+        let error = FixtureFile::parse(
+            "f.json",
+            r#"{"apps":[{"id":"a","users":[{"id":"u","email":"nope"}]}]}"#,
+        )
+        .unwrap_err();
+        assert!(error.contains("apps[0].users[0].email"), "{error}");
+    }
+}

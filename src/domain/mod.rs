@@ -1,0 +1,10 @@
+//! Rules that know nothing of HTTP or SQL.
+
+pub mod app;
+pub mod device;
+pub mod fixtures;
+pub mod identifiers;
+pub mod ids;
+pub mod metadata;
+pub mod timestamp;
+pub mod user;

@@ -1,0 +1,112 @@
+//! The one error type. Passage answers every failure with `{"code": "...", "error": "..."}`,
+//! and the official SDKs parse `code` against a per-status enum (passage-python drops codes it
+//! does not know), so each constructor below pairs a status with a code from that status's list
+//! in REFERENCE section 2.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Every error code the emulator answers with. Names are Passage's, serialised in snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // 400
+    InvalidRequest,
+    // 401
+    InvalidAccessToken,
+    // 404
+    AppNotFound,
+    UserNotFound,
+    DeviceNotFound,
+    ApiKeyNotFound,
+    MetadataFieldNotFound,
+    // 500
+    InternalServerError,
+}
+
+/// Passage's error body (`Model4xxError` in the generated clients).
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub error: String,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400 `invalid_request`: the message should tell the caller what to fix.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+    }
+
+    /// 401 `invalid_access_token`: missing, malformed or foreign API key.
+    pub fn invalid_access_token(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidAccessToken,
+            message,
+        )
+    }
+
+    /// 404 with one of the resource codes (`app_not_found`, `user_not_found`, ...).
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn app_not_found() -> Self {
+        Self::not_found(ErrorCode::AppNotFound, "App not found.")
+    }
+
+    pub fn user_not_found() -> Self {
+        Self::not_found(ErrorCode::UserNotFound, "User not found.")
+    }
+
+    /// 500: logged with its cause; the body carries no internals.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalServerError,
+            "Internal server error.",
+        )
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?}: {}", self.status, self.code, self.message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            code: self.code,
+            error: self.message,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,184 @@
+//! Extractors that fail in Passage's error shape instead of axum's plain-text rejections.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, RawPathParams, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::state::AppState;
+use crate::domain::ids::{hash_secret, is_plausible_id};
+use crate::error::ApiError;
+use crate::store::KeyCheck;
+
+/// A JSON body, parsed whatever the Content-Type (curl users forget it; the SDKs always send
+/// it). An empty body reads as `{}`. Errors name the offending field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
+            })?;
+        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        parse_json(body).map(ApiJson)
+    }
+}
+
+/// Parses JSON, reporting the path of the first bad field (`user_metadata.age: invalid type`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::invalid_request(format!("The request body is not valid JSON: {inner}"))
+        } else if path == "." {
+            ApiError::invalid_request(format!("Invalid request body: {inner}"))
+        } else {
+            ApiError::invalid_request(format!("{path}: {inner}"))
+        }
+    })
+}
+
+/// Path parameters; an undecodable one is answered as 400 `invalid_request`.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|rejection| ApiError::invalid_request(format!("Bad path: {rejection}")))
+    }
+}
+
+/// The bearer credential of a request, if any.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let missing = || {
+        ApiError::invalid_access_token(
+            "Missing API key: send the header `Authorization: Bearer <API key>`.",
+        )
+    };
+    let value = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| missing())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(missing());
+    }
+    Ok(token)
+}
+
+/// The `{app_id}` of the route, checked for shape.
+async fn path_app_id(parts: &mut Parts) -> Result<String, ApiError> {
+    let params = RawPathParams::from_request_parts(parts, &())
+        .await
+        .map_err(|rejection| ApiError::invalid_request(format!("Bad path: {rejection}")))?;
+    let app_id = params
+        .iter()
+        .find(|(name, _)| *name == "app_id")
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(ApiError::app_not_found)?;
+    if is_plausible_id(&app_id) {
+        Ok(app_id)
+    } else {
+        Err(ApiError::app_not_found())
+    }
+}
+
+/// A Management API caller: the app of the path exists and the bearer is one of its API keys
+/// (or the emulator's admin key, standing in for Passage's console session).
+#[derive(Debug, Clone)]
+pub struct ManagementAuth {
+    pub app_id: String,
+}
+
+impl FromRequestParts<AppState> for ManagementAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let app_id = path_app_id(parts).await?;
+        let key_hash = hash_secret(bearer(parts)?);
+        match state.store.check_api_key(&app_id, &key_hash).await? {
+            KeyCheck::NoSuchApp => Err(ApiError::app_not_found()),
+            KeyCheck::Valid => Ok(Self { app_id }),
+            KeyCheck::Invalid if key_hash == *state.admin_key_hash => Ok(Self { app_id }),
+            KeyCheck::Invalid => Err(ApiError::invalid_access_token(format!(
+                "The API key is not valid for app {app_id}."
+            ))),
+        }
+    }
+}
+
+/// A caller holding the emulator's admin key: needed where no app exists yet (`POST /apps`).
+#[derive(Debug, Clone, Copy)]
+pub struct AdminAuth;
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if hash_secret(bearer(parts)?) == *state.admin_key_hash {
+            Ok(Self)
+        } else {
+            Err(ApiError::invalid_access_token(
+                "This console endpoint needs the emulator's admin key (--admin-key).",
+            ))
+        }
+    }
+}
+
+/// A caller of `GET /apps/{app_id}`, whose bearer is optional in Passage's spec
+/// (`security: [{}, {bearerAuth: []}]`): no credential is fine, a wrong one is not.
+#[derive(Debug, Clone)]
+pub struct OptionalManagementAuth {
+    pub app_id: String,
+}
+
+impl FromRequestParts<AppState> for OptionalManagementAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            let ManagementAuth { app_id } =
+                ManagementAuth::from_request_parts(parts, state).await?;
+            return Ok(Self { app_id });
+        }
+        let app_id = path_app_id(parts).await?;
+        if state.store.app_exists(&app_id).await? {
+            Ok(Self { app_id })
+        } else {
+            Err(ApiError::app_not_found())
+        }
+    }
+}

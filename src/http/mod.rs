@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by the three faces: routing by prefix and by Host, extractors that
+//! answer in Passage's error shape, the fallback, and the middleware stack.
+
+pub mod extract;
+mod routes;
+mod state;
+
+pub use routes::{PublicPrefix, router, with_host_routing};
+pub use state::AppState;

@@ -1,0 +1,88 @@
+//! The route table of the whole emulator, and routing by Host.
+//!
+//! Passage served its two APIs on two hosts, both under `/v1`, and both have a
+//! `GET /v1/apps/{app_id}/users` with different meanings. The emulator gives each a prefix
+//! (`/api/v1`, `/auth/v1`) on one origin, and a request whose Host is `api.passage.id` or
+//! `auth.passage.id` (DNS aliases, a proxy) is routed as if it carried that prefix.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{Method, Uri, header};
+use tower_http::trace::TraceLayer;
+
+use super::state::AppState;
+use crate::api;
+use crate::error::ApiError;
+
+/// Largest request body the Passage APIs accept. Passage's own limit is unknown; real requests
+/// are a few KiB, so 256 KiB only stops mistakes.
+const PASSAGE_BODY_LIMIT: usize = 256 * 1024;
+/// Fixture uploads to the emulator API may be larger.
+const EMULATOR_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The external path prefix the request arrived under (`/api/v1`, or `/v1` when routed by
+/// Host): used to build links the caller can follow.
+#[derive(Debug, Clone)]
+pub struct PublicPrefix(pub &'static str);
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .nest(
+            "/api/v1",
+            api::management::routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
+        )
+        .nest(
+            "/auth/v1",
+            api::auth::routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
+        )
+        .nest(
+            "/_emulator",
+            api::emulator::routes().layer(DefaultBodyLimit::max(EMULATOR_BODY_LIMIT)),
+        )
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_route)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Emulator: Passage's per-status code lists have no generic "not found", so an unknown route
+/// answers 404 `app_not_found` with a message naming the method and path (a wrong method on a
+/// known path too: Passage's SDKs do not expect 405).
+async fn unknown_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found(
+        crate::error::ErrorCode::AppNotFound,
+        format!(
+            "No such route: {method} {}. The Management API is under /api/v1, the Auth API \
+             under /auth/v1, the emulator's own API under /_emulator.",
+            uri.path()
+        ),
+    )
+}
+
+/// Rewrites `/v1/...` to `/api/v1/...` or `/auth/v1/...` by Host, before routing.
+pub fn with_host_routing(mut request: Request) -> Request {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .map(|host| host.split(':').next().unwrap_or(host).to_ascii_lowercase())
+        .or_else(|| request.uri().host().map(str::to_ascii_lowercase));
+    let prefix = match host.as_deref() {
+        Some("api.passage.id") => "/api",
+        Some("auth.passage.id") => "/auth",
+        _ => return request,
+    };
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    if !(path_and_query.starts_with("/v1/") || path_and_query == "/v1") {
+        return request;
+    }
+    if let Ok(uri) = format!("{prefix}{path_and_query}").parse::<Uri>() {
+        *request.uri_mut() = uri;
+        request.extensions_mut().insert(PublicPrefix("/v1"));
+    }
+    request
+}

@@ -1,0 +1,27 @@
+//! passage-emulator: a local, faithful emulator of the Passage by 1Password API.
+//!
+//! Module map (see `docs/` and the design notes for the why):
+//! - [`app`]: `Application::build(config)` opens the store, migrates, seeds fixtures, binds.
+//! - [`config`]: the command line and its `PASSAGE_EMULATOR_*` environment twins.
+//! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
+//! - [`clock`]: every timestamp comes from here.
+//! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.
+//! - [`api`]: the three faces: `management` (`/api/v1`), `auth` (`/auth/v1`), `emulator` (`/_emulator`).
+//! - [`domain`]: rules that know no HTTP: identifiers, app settings, metadata, ids, fixtures.
+//! - [`store`]: all SQL, one file per table group.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+mod health;
+pub mod http;
+pub mod store;
+pub mod telemetry;
+
+pub use app::Application;
+pub use health::health_check;

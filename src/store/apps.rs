@@ -1,0 +1,121 @@
+//! Apps.
+
+use sqlx::FromRow;
+
+use super::Store;
+use crate::domain::app::{App, AppSettings};
+use crate::domain::timestamp::Timestamp;
+
+#[derive(FromRow)]
+struct AppRow {
+    id: String,
+    settings: String,
+    created_at: i64,
+}
+
+/// The outcome of checking a bearer key against an app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCheck {
+    NoSuchApp,
+    Valid,
+    Invalid,
+}
+
+pub(super) fn settings_json(settings: &AppSettings) -> Result<String, sqlx::Error> {
+    serde_json::to_string(settings).map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+impl Store {
+    /// The app with its metadata schema, or `None`.
+    pub async fn app(&self, id: &str) -> Result<Option<App>, sqlx::Error> {
+        let row: Option<AppRow> =
+            sqlx::query_as("SELECT id, settings, created_at FROM apps WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let settings: AppSettings = serde_json::from_str(&row.settings)
+            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+        let user_metadata_schema = self.metadata_schema(&row.id).await?;
+        Ok(Some(App {
+            id: row.id,
+            settings,
+            user_metadata_schema,
+            created_at: Timestamp(row.created_at),
+        }))
+    }
+
+    pub async fn app_exists(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM apps WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Every app id, in creation order (for the start-up banner).
+    pub async fn app_ids(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM apps ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Checks a key hash against the app's keys in one query.
+    pub async fn check_api_key(
+        &self,
+        app_id: &str,
+        key_hash: &str,
+    ) -> Result<KeyCheck, sqlx::Error> {
+        let found: Option<bool> = sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM api_keys WHERE app_id = apps.id AND key_hash = ?) \
+             FROM apps WHERE id = ?",
+        )
+        .bind(key_hash)
+        .bind(app_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match found {
+            None => KeyCheck::NoSuchApp,
+            Some(true) => KeyCheck::Valid,
+            Some(false) => KeyCheck::Invalid,
+        })
+    }
+
+    pub async fn insert_app(
+        &self,
+        id: &str,
+        settings: &AppSettings,
+        now: Timestamp,
+    ) -> Result<(), super::WriteError> {
+        sqlx::query("INSERT INTO apps (id, settings, created_at) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(settings_json(settings)?)
+            .bind(now.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces an app's settings; false when the app does not exist.
+    pub async fn update_app_settings(
+        &self,
+        id: &str,
+        settings: &AppSettings,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query("UPDATE apps SET settings = ? WHERE id = ?")
+            .bind(settings_json(settings)?)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Deletes an app and, by cascade, everything that belongs to it.
+    pub async fn delete_app(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query("DELETE FROM apps WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,190 @@
+//! Loading fixtures: one transaction per file, every row an upsert keyed by its fixed id, so
+//! that loading the same file twice leaves one copy (and restores fixture values).
+
+use sqlx::{Sqlite, Transaction};
+
+use super::apps::settings_json;
+use super::{Store, WriteError};
+use crate::domain::fixtures::{FixtureApp, FixtureFile, FixtureUser};
+use crate::domain::ids::{hash_secret, new_id};
+use crate::domain::timestamp::Timestamp;
+
+/// What a fixture file contained.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct FixtureSummary {
+    pub apps: usize,
+    pub users: usize,
+    pub devices: usize,
+}
+
+impl Store {
+    pub async fn load_fixtures(
+        &self,
+        file: &FixtureFile,
+        now: Timestamp,
+    ) -> Result<FixtureSummary, WriteError> {
+        let mut tx = self.pool.begin().await?;
+        let mut summary = FixtureSummary::default();
+        for app in &file.apps {
+            upsert_app(&mut tx, app, now).await?;
+            summary.apps += 1;
+            for user in &app.users {
+                upsert_user(&mut tx, &app.id, user, now).await?;
+                summary.users += 1;
+                summary.devices += user.devices.len();
+            }
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn upsert_app(
+    tx: &mut Transaction<'_, Sqlite>,
+    app: &FixtureApp,
+    now: Timestamp,
+) -> Result<(), WriteError> {
+    sqlx::query(
+        "INSERT INTO apps (id, settings, created_at) VALUES (?, ?, ?) \
+         ON CONFLICT(id) DO UPDATE SET settings = excluded.settings",
+    )
+    .bind(&app.id)
+    .bind(settings_json(&app.settings)?)
+    .bind(now.0)
+    .execute(&mut **tx)
+    .await?;
+
+    for key in &app.api_keys {
+        let id = key.id.clone().unwrap_or_else(new_id);
+        let prefix: String = key.key.chars().take(6).collect();
+        sqlx::query(
+            "INSERT INTO api_keys (id, app_id, name, key_prefix, key_hash, role, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'admin', ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&app.id)
+        .bind(&key.name)
+        .bind(&prefix)
+        .bind(hash_secret(&key.key))
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+
+    for (position, field) in app.schema().iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO user_metadata_fields \
+             (id, app_id, field_name, friendly_name, field_type, profile, registration, position) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT(app_id, field_name) DO UPDATE SET friendly_name = excluded.friendly_name, \
+               field_type = excluded.field_type, profile = excluded.profile, \
+               registration = excluded.registration, position = excluded.position",
+        )
+        .bind(&field.id)
+        .bind(&app.id)
+        .bind(&field.field_name)
+        .bind(&field.friendly_name)
+        .bind(field.field_type.as_str())
+        .bind(field.profile)
+        .bind(field.registration)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn upsert_user(
+    tx: &mut Transaction<'_, Sqlite>,
+    app_id: &str,
+    user: &FixtureUser,
+    now: Timestamp,
+) -> Result<(), WriteError> {
+    let metadata = user
+        .user_metadata
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|error| WriteError::Database(sqlx::Error::Encode(Box::new(error))))?;
+    let result = sqlx::query(
+        "INSERT INTO users (id, app_id, email, phone, external_id, status, email_verified, \
+           phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, ?13), COALESCE(?12, ?14), ?14) \
+         ON CONFLICT(id) DO UPDATE SET email = excluded.email, phone = excluded.phone, \
+           external_id = excluded.external_id, status = excluded.status, \
+           email_verified = excluded.email_verified, phone_verified = excluded.phone_verified, \
+           user_metadata = excluded.user_metadata, login_count = excluded.login_count, \
+           last_login_at = COALESCE(?11, users.last_login_at), \
+           created_at = COALESCE(?12, users.created_at), updated_at = ?14 \
+         WHERE users.app_id = excluded.app_id",
+    )
+    .bind(&user.id)
+    .bind(app_id)
+    .bind(&user.email)
+    .bind(&user.phone)
+    .bind(&user.external_id)
+    .bind(user.status.as_str())
+    .bind(user.email_verified)
+    .bind(user.phone_verified)
+    .bind(metadata)
+    .bind(user.login_count)
+    .bind(user.last_login_at.map(|t| t.0))
+    .bind(user.created_at.map(|t| t.0))
+    .bind(Timestamp::NEVER.0)
+    .bind(now.0)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() == 0 {
+        return Err(WriteError::Conflict(format!(
+            "user {} belongs to another app",
+            user.id
+        )));
+    }
+
+    for device in &user.devices {
+        let transports = serde_json::to_string(&device.transports)
+            .map_err(|error| WriteError::Database(sqlx::Error::Encode(Box::new(error))))?;
+        let result = sqlx::query(
+            "INSERT INTO webauthn_devices (id, app_id, user_id, cred_id, public_key, sign_count, \
+               aaguid, transports, backup_eligible, backup_state, friendly_name, device_type, \
+               usage_count, last_login_at, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+               COALESCE(?14, ?16), COALESCE(?15, ?17), ?17) \
+             ON CONFLICT(id) DO UPDATE SET cred_id = excluded.cred_id, \
+               public_key = excluded.public_key, sign_count = excluded.sign_count, \
+               aaguid = excluded.aaguid, transports = excluded.transports, \
+               backup_eligible = excluded.backup_eligible, backup_state = excluded.backup_state, \
+               friendly_name = excluded.friendly_name, device_type = excluded.device_type, \
+               usage_count = excluded.usage_count, \
+               last_login_at = COALESCE(?14, webauthn_devices.last_login_at), \
+               created_at = COALESCE(?15, webauthn_devices.created_at), updated_at = ?17 \
+             WHERE webauthn_devices.user_id = excluded.user_id",
+        )
+        .bind(&device.id)
+        .bind(app_id)
+        .bind(&user.id)
+        .bind(&device.cred_id)
+        .bind(device.public_key_bytes())
+        .bind(device.sign_count)
+        .bind(&device.aaguid)
+        .bind(transports)
+        .bind(device.backup_eligible)
+        .bind(device.backup_state)
+        .bind(&device.friendly_name)
+        .bind(device.device_type.as_str())
+        .bind(device.usage_count)
+        .bind(device.last_login_at.map(|t| t.0))
+        .bind(device.created_at.map(|t| t.0))
+        .bind(Timestamp::NEVER.0)
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(WriteError::Conflict(format!(
+                "device {} belongs to another user",
+                device.id
+            )));
+        }
+    }
+    Ok(())
+}

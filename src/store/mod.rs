@@ -1,0 +1,105 @@
+//! All SQL lives here, one file per table group; functions return domain types.
+//!
+//! SQLite through sqlx with runtime-checked queries (no DATABASE_URL needed to build) and
+//! migrations embedded in the binary.
+
+mod api_keys;
+mod apps;
+mod devices;
+mod fixtures;
+mod metadata_schema;
+mod user_list;
+mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use api_keys::{ApiKey, NewApiKey};
+pub use apps::KeyCheck;
+pub use fixtures::FixtureSummary;
+pub use user_list::{
+    Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery, UserPage,
+};
+pub use users::{NewUser, UserChanges};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// A unique index refused a write: the caller turns it into a 400.
+#[derive(Debug)]
+pub enum WriteError {
+    Conflict(String),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::Conflict(db.message().to_owned())
+            }
+            _ => Self::Database(error),
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and applies pending migrations.
+    ///
+    /// `:memory:` gives a private in-memory database. It lives as long as its one connection,
+    /// so that pool keeps exactly one connection forever.
+    pub async fn open(database: &str) -> Result<Self, String> {
+        let in_memory = database == ":memory:";
+        let options = if in_memory {
+            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| e.to_string())?
+        } else {
+            if let Some(parent) = Path::new(database)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+            }
+            SqliteConnectOptions::new()
+                .filename(database)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+        }
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+
+        let pool = if in_memory {
+            SqlitePoolOptions::new()
+                .min_connections(1)
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(8)
+        }
+        .connect_with(options)
+        .await
+        .map_err(|error| format!("cannot open database {database}: {error}"))?;
+
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|error| format!("cannot migrate database {database}: {error}"))?;
+        Ok(Self { pool })
+    }
+
+    /// Waits for open connections to finish and closes them (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

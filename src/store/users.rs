@@ -1,0 +1,185 @@
+//! Users.
+
+use serde_json::{Map, Value};
+use sqlx::FromRow;
+
+use super::{Store, WriteError};
+use crate::domain::timestamp::Timestamp;
+use crate::domain::user::{User, UserStatus, UserWithDevices};
+
+#[derive(FromRow)]
+pub(super) struct UserRow {
+    id: String,
+    app_id: String,
+    email: String,
+    phone: String,
+    external_id: String,
+    status: String,
+    email_verified: bool,
+    phone_verified: bool,
+    user_metadata: Option<String>,
+    login_count: i64,
+    last_login_at: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+pub(super) const USER_COLUMNS: &str = "id, app_id, email, phone, external_id, status, \
+    email_verified, phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at";
+
+impl UserRow {
+    pub(super) fn into_domain(self) -> Result<User, sqlx::Error> {
+        let status = UserStatus::parse(&self.status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {}", self.status).into()))?;
+        let user_metadata = match self.user_metadata {
+            None => None,
+            Some(text) => Some(
+                serde_json::from_str::<Map<String, Value>>(&text)
+                    .map_err(|error| sqlx::Error::Decode(Box::new(error)))?,
+            ),
+        };
+        Ok(User {
+            id: self.id,
+            app_id: self.app_id,
+            email: self.email,
+            phone: self.phone,
+            external_id: self.external_id,
+            status,
+            email_verified: self.email_verified,
+            phone_verified: self.phone_verified,
+            user_metadata,
+            login_count: self.login_count,
+            last_login_at: Timestamp(self.last_login_at),
+            created_at: Timestamp(self.created_at),
+            updated_at: Timestamp(self.updated_at),
+        })
+    }
+}
+
+/// A user to insert; identifiers already normalised, metadata already validated.
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub app_id: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub external_id: &'a str,
+    pub status: UserStatus,
+    pub email_verified: bool,
+    pub phone_verified: bool,
+    pub user_metadata: Option<&'a Map<String, Value>>,
+    pub login_count: i64,
+    pub last_login_at: Timestamp,
+    pub created_at: Timestamp,
+}
+
+/// Changes to apply; `None` leaves a column as it is.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub status: Option<UserStatus>,
+    /// Merged into the stored metadata (RFC 7396: `null` removes a key).
+    pub user_metadata: Option<Map<String, Value>>,
+}
+
+fn metadata_json(metadata: Option<&Map<String, Value>>) -> Result<Option<String>, sqlx::Error> {
+    metadata
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+impl Store {
+    pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<(), WriteError> {
+        sqlx::query(
+            "INSERT INTO users (id, app_id, email, phone, external_id, status, email_verified, \
+             phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user.id)
+        .bind(user.app_id)
+        .bind(user.email)
+        .bind(user.phone)
+        .bind(user.external_id)
+        .bind(user.status.as_str())
+        .bind(user.email_verified)
+        .bind(user.phone_verified)
+        .bind(metadata_json(user.user_metadata)?)
+        .bind(user.login_count)
+        .bind(user.last_login_at.0)
+        .bind(user.created_at.0)
+        .bind(user.created_at.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn user(&self, app_id: &str, id: &str) -> Result<Option<User>, sqlx::Error> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE app_id = ? AND id = ?"
+        )))
+        .bind(app_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRow::into_domain).transpose()
+    }
+
+    /// The user and their devices, as Management `UserInfo` needs them.
+    pub async fn user_with_devices(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> Result<Option<UserWithDevices>, sqlx::Error> {
+        let Some(user) = self.user(app_id, id).await? else {
+            return Ok(None);
+        };
+        let devices = self.devices(app_id, id).await?;
+        Ok(Some(UserWithDevices { user, devices }))
+    }
+
+    /// Applies `changes` in one statement; false when there is no such user.
+    ///
+    /// Changing the email or phone clears its verified flag: the new address has not been
+    /// proven yet.
+    pub async fn update_user(
+        &self,
+        app_id: &str,
+        id: &str,
+        changes: &UserChanges,
+        now: Timestamp,
+    ) -> Result<bool, WriteError> {
+        let result = sqlx::query(
+            "UPDATE users SET \
+               email_verified = CASE WHEN ?1 IS NOT NULL AND ?1 <> email THEN 0 ELSE email_verified END, \
+               phone_verified = CASE WHEN ?2 IS NOT NULL AND ?2 <> phone THEN 0 ELSE phone_verified END, \
+               email = COALESCE(?1, email), \
+               phone = COALESCE(?2, phone), \
+               status = COALESCE(?3, status), \
+               user_metadata = CASE WHEN ?4 IS NULL THEN user_metadata \
+                 ELSE json_patch(COALESCE(user_metadata, '{}'), ?4) END, \
+               updated_at = ?5 \
+             WHERE app_id = ?6 AND id = ?7",
+        )
+        .bind(changes.email.as_deref())
+        .bind(changes.phone.as_deref())
+        .bind(changes.status.map(UserStatus::as_str))
+        .bind(metadata_json(changes.user_metadata.as_ref())?)
+        .bind(now.0)
+        .bind(app_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub async fn delete_user(&self, app_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query("DELETE FROM users WHERE app_id = ? AND id = ?")
+            .bind(app_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}
