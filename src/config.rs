@@ -28,6 +28,7 @@ pub struct Config {
     /// Address to listen on (host:port). Port 0 picks a free port.
     #[arg(
         long,
+        global = true,
         env = "PASSAGE_EMULATOR_LISTEN",
         default_value = "127.0.0.1:7277"
     )]

@@ -5,16 +5,36 @@ use axum::extract::{FromRequest, FromRequestParts, Path, RawPathParams, Request}
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use super::state::AppState;
 use crate::domain::ids::{hash_secret, is_plausible_id};
 use crate::error::ApiError;
 use crate::store::KeyCheck;
 
-/// A JSON body, parsed whatever the Content-Type (curl users forget it; the SDKs always send
-/// it). An empty body reads as `{}`. Errors name the offending field.
+/// A JSON object body, parsed whatever the Content-Type (curl users forget it; the SDKs always
+/// send it). An empty body reads as `{}`. Errors name the offending field.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+/// A JSON array body (the metadata-schema endpoint takes one); otherwise as [`ApiJson`].
+#[derive(Debug)]
+pub struct ApiJsonArray<T>(pub Vec<T>);
+
+/// The body as a JSON value: syntax errors are reported before any type error.
+async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<Value, ApiError> {
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(&bytes).map_err(|error| {
+        ApiError::invalid_request(format!("The request body is not valid JSON: {error}"))
+    })
+}
 
 impl<S, T> FromRequest<S> for ApiJson<T>
 where
@@ -24,29 +44,41 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
-            })?;
-        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        parse_json(body).map(ApiJson)
+        let value = json_body(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::invalid_request(
+                "The request body must be a JSON object.",
+            ));
+        }
+        from_value(value).map(ApiJson)
     }
 }
 
-/// Parses JSON, reporting the path of the first bad field (`user_metadata.age: invalid type`).
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+impl<S, T> FromRequest<S> for ApiJsonArray<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let value = json_body(request, state).await?;
+        if !value.is_array() {
+            return Err(ApiError::invalid_request(
+                "The request body must be a JSON array.",
+            ));
+        }
+        from_value(value).map(ApiJsonArray)
+    }
+}
+
+/// Converts a parsed body into `T`, naming the path of the first bad field
+/// (`user_metadata.age: invalid type ...`).
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::invalid_request(format!("The request body is not valid JSON: {inner}"))
-        } else if path == "." {
+        if path == "." {
             ApiError::invalid_request(format!("Invalid request body: {inner}"))
         } else {
             ApiError::invalid_request(format!("{path}: {inner}"))

@@ -17,7 +17,7 @@ use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{
-    AdminAuth, ApiJson, ManagementAuth, OptionalManagementAuth, parse_json,
+    AdminAuth, ApiJson, ManagementAuth, OptionalManagementAuth, from_value,
 };
 use crate::store::WriteError;
 
@@ -126,8 +126,7 @@ pub async fn update_app(
         }
     }
     merge_patch(&mut document, Value::Object(patch));
-    let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
-    let settings: AppSettings = parse_json(&body)?;
+    let settings: AppSettings = from_value(document)?;
     settings.validate().map_err(ApiError::invalid_request)?;
     state
         .store

@@ -10,7 +10,7 @@ use crate::domain::ids::{is_plausible_id, new_id};
 use crate::domain::metadata::{UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ManagementAuth};
+use crate::http::extract::{ApiJson, ApiJsonArray, ApiPath, ManagementAuth};
 use crate::store::WriteError;
 
 /// Passage: `UserMetadataSchemaResponse`.
@@ -80,7 +80,7 @@ pub async fn get_app_metadata_schema(
 pub async fn add_app_metadata_schema(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiJson(request): ApiJson<Vec<CreateUserMetadataField>>,
+    ApiJsonArray(request): ApiJsonArray<CreateUserMetadataField>,
 ) -> ApiResult<Json<UserMetadataSchemaResponse>> {
     let mut fields: Vec<UserMetadataField> = Vec::with_capacity(request.len());
     for (index, field) in request.into_iter().enumerate() {

@@ -1,0 +1,149 @@
+//! The binary's start-up contract: flags, environment twins, the banner, health, signals.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::helpers::fixture_path;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_passage-emulator");
+
+/// Kills the child if a test fails before stopping it.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary and waits for the banner line naming the address it listens on.
+fn start(command: &mut Command) -> (Running, String, Vec<String>) {
+    let mut child = command
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = Vec::new();
+    let mut address = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        lines.push(line.clone());
+        if let Some(rest) = line.split("passage-emulator listening on http://").nth(1) {
+            address = Some(rest.trim().to_owned());
+        }
+        if line.contains("  app ") {
+            break;
+        }
+    }
+    (running, address.expect("banner names the address"), lines)
+}
+
+async fn health(address: &str) -> reqwest::StatusCode {
+    reqwest::get(format!("http://{address}/_emulator/health"))
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn environment_variables_configure_the_binary() {
+    let (mut running, address, banner) = start(
+        Command::new(BINARY)
+            .env("PASSAGE_EMULATOR_LISTEN", "127.0.0.1:0")
+            .env("PASSAGE_EMULATOR_DATABASE", ":memory:")
+            .env("PASSAGE_EMULATOR_FIXTURES", fixture_path("shop.json")),
+    );
+    assert_eq!(health(&address).await, reqwest::StatusCode::OK);
+    let text = banner.join("\n");
+    assert!(text.contains("app shopapp00000000000000001"), "{text}");
+    assert!(!text.contains("defaultapp"), "{text}");
+    assert!(text.contains("/api/v1") && text.contains("/auth/v1") && text.contains("/_emulator"));
+
+    // The health subcommand reaches it; SIGTERM stops it cleanly.
+    let status = Command::new(BINARY)
+        .args(["health", "--listen", &address])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let exit = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(exit.success(), "{exit}");
+    let status = Command::new(BINARY)
+        .args(["health", "--listen", &address])
+        .status()
+        .unwrap();
+    assert!(!status.success(), "health fails once the emulator is gone");
+}
+
+#[tokio::test]
+async fn flags_configure_the_binary_and_the_default_app_is_built_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_running, address, banner) = start(
+        Command::new(BINARY)
+            .current_dir(dir.path())
+            .args(["--listen", "127.0.0.1:0"]),
+    );
+    assert_eq!(health(&address).await, reqwest::StatusCode::OK);
+    assert!(banner.join("\n").contains("app defaultapp00000000000001"));
+    // The default database is created under the working folder.
+    assert!(dir.path().join(".passage-emulator/emulator.db").exists());
+}
+
+#[test]
+fn help_documents_every_flag() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "--listen",
+        "PASSAGE_EMULATOR_LISTEN",
+        "127.0.0.1:7277",
+        "--database",
+        "PASSAGE_EMULATOR_DATABASE",
+        ".passage-emulator/emulator.db",
+        ":memory:",
+        "--fixtures",
+        "PASSAGE_EMULATOR_FIXTURES",
+        "--admin-key",
+        "--log-format",
+        "health",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = Command::new(BINARY)
+        .args(["--listen", &address, "--database", ":memory:"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(&format!("cannot listen on {address}")),
+        "{text}"
+    );
+}

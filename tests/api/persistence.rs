@@ -1,0 +1,44 @@
+//! A file database keeps everything across a graceful restart.
+
+use passage_emulator::config::Config;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use super::helpers::*;
+
+#[tokio::test]
+async fn data_survives_a_restart_with_a_file_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("nested/emulator.db");
+    let config = Config {
+        database: database.display().to_string(),
+        ..Config::ephemeral()
+    };
+
+    let first = spawn_with(config.clone()).await;
+    let user = first
+        .create_user(json!({"email": "kept@example.com"}))
+        .await;
+    let renamed = first
+        .mgmt(Method::PATCH, "", Some(json!({"name": "Kept"})))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK);
+    first.stop().await;
+    assert!(database.exists());
+
+    let second = spawn_with(config).await;
+    let id = user["id"].as_str().unwrap();
+    let reply = second
+        .mgmt(Method::GET, &format!("/users/{id}"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["user"], user);
+    // The default fixture is loaded again on start and restores the fixture's settings.
+    let info = second.mgmt(Method::GET, "", None).await;
+    assert_eq!(
+        info.body["app"]["name"],
+        json!("Passage Emulator Default App")
+    );
+    let listed = second.mgmt(Method::GET, "/users", None).await;
+    assert_eq!(listed.body["total_users"], json!(1));
+}
