@@ -1,5 +1,8 @@
 //! Apps.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use sqlx::FromRow;
 
 use super::Store;
@@ -60,24 +63,39 @@ impl Store {
             .await
     }
 
-    /// Checks a key hash against the app's keys in one query.
+    /// Checks a key hash against the app's keys, from memory after the first request.
     pub async fn check_api_key(
         &self,
         app_id: &str,
         key_hash: &str,
     ) -> Result<KeyCheck, sqlx::Error> {
-        let found: Option<bool> = sqlx::query_scalar(
-            "SELECT EXISTS(SELECT 1 FROM api_keys WHERE app_id = apps.id AND key_hash = ?) \
-             FROM apps WHERE id = ?",
-        )
-        .bind(key_hash)
-        .bind(app_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match found {
-            None => KeyCheck::NoSuchApp,
-            Some(true) => KeyCheck::Valid,
-            Some(false) => KeyCheck::Invalid,
+        let hashes = match self.keys.get(app_id) {
+            Some(hashes) => hashes,
+            None => {
+                let generation = self.keys.generation();
+                if !self.app_exists(app_id).await? {
+                    return Ok(KeyCheck::NoSuchApp);
+                }
+                let hashes: Vec<String> =
+                    sqlx::query_scalar("SELECT key_hash FROM api_keys WHERE app_id = ?")
+                        .bind(app_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                let hashes: HashSet<String> = hashes.into_iter().collect();
+                let valid = hashes.contains(key_hash);
+                self.keys
+                    .insert_if_current(generation, app_id, Arc::new(hashes));
+                return Ok(if valid {
+                    KeyCheck::Valid
+                } else {
+                    KeyCheck::Invalid
+                });
+            }
+        };
+        Ok(if hashes.contains(key_hash) {
+            KeyCheck::Valid
+        } else {
+            KeyCheck::Invalid
         })
     }
 
@@ -116,6 +134,8 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.keys_changed();
+        self.users_changed();
         Ok(result.rows_affected() == 1)
     }
 }

@@ -1,73 +1,106 @@
 //! WebAuthn devices.
 
-use sqlx::FromRow;
+use std::sync::Arc;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
 
 use super::Store;
+use super::users::{USER_COLUMNS, UserRow};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::timestamp::Timestamp;
+use crate::domain::user::UserWithDevices;
 
-#[derive(FromRow)]
-struct DeviceRow {
-    id: String,
-    app_id: String,
-    user_id: String,
-    cred_id: String,
-    public_key: Vec<u8>,
-    sign_count: i64,
-    aaguid: String,
-    transports: String,
-    backup_eligible: bool,
-    backup_state: bool,
-    friendly_name: String,
-    device_type: String,
-    usage_count: i64,
-    last_login_at: i64,
-    created_at: i64,
-    updated_at: i64,
-}
+/// The device columns, each prefixed with `d.` and aliased `d_<name>` so that they can share
+/// a row with a user's columns.
+const DEVICE_COLUMNS: &str = "d.id AS d_id, d.app_id AS d_app_id, d.user_id AS d_user_id, \
+    d.cred_id AS d_cred_id, d.public_key AS d_public_key, d.sign_count AS d_sign_count, \
+    d.aaguid AS d_aaguid, d.transports AS d_transports, d.backup_eligible AS d_backup_eligible, \
+    d.backup_state AS d_backup_state, d.friendly_name AS d_friendly_name, \
+    d.device_type AS d_device_type, d.usage_count AS d_usage_count, \
+    d.last_login_at AS d_last_login_at, d.created_at AS d_created_at, d.updated_at AS d_updated_at";
 
-impl DeviceRow {
-    fn into_domain(self) -> Result<Device, sqlx::Error> {
-        let device_type = WebAuthnType::parse(&self.device_type).ok_or_else(|| {
-            sqlx::Error::Decode(format!("unknown device type {}", self.device_type).into())
-        })?;
-        let transports = serde_json::from_str(&self.transports)
-            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-        Ok(Device {
-            id: self.id,
-            app_id: self.app_id,
-            user_id: self.user_id,
-            cred_id: self.cred_id,
-            public_key: self.public_key,
-            sign_count: self.sign_count,
-            aaguid: self.aaguid,
-            transports,
-            backup_eligible: self.backup_eligible,
-            backup_state: self.backup_state,
-            friendly_name: self.friendly_name,
-            device_type,
-            usage_count: self.usage_count,
-            last_login_at: Timestamp(self.last_login_at),
-            created_at: Timestamp(self.created_at),
-            updated_at: Timestamp(self.updated_at),
-        })
-    }
+/// Reads the `d_*` columns of a row; `None` when a LEFT JOIN found no device.
+fn device_from_row(row: &SqliteRow) -> Result<Option<Device>, sqlx::Error> {
+    let Some(id) = row.try_get::<Option<String>, _>("d_id")? else {
+        return Ok(None);
+    };
+    let device_type: String = row.try_get("d_device_type")?;
+    let device_type = WebAuthnType::parse(&device_type)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown device type {device_type}").into()))?;
+    let transports: String = row.try_get("d_transports")?;
+    let transports =
+        serde_json::from_str(&transports).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    Ok(Some(Device {
+        id,
+        app_id: row.try_get("d_app_id")?,
+        user_id: row.try_get("d_user_id")?,
+        cred_id: row.try_get("d_cred_id")?,
+        public_key: row.try_get("d_public_key")?,
+        sign_count: row.try_get("d_sign_count")?,
+        aaguid: row.try_get("d_aaguid")?,
+        transports,
+        backup_eligible: row.try_get("d_backup_eligible")?,
+        backup_state: row.try_get("d_backup_state")?,
+        friendly_name: row.try_get("d_friendly_name")?,
+        device_type,
+        usage_count: row.try_get("d_usage_count")?,
+        last_login_at: Timestamp(row.try_get("d_last_login_at")?),
+        created_at: Timestamp(row.try_get("d_created_at")?),
+        updated_at: Timestamp(row.try_get("d_updated_at")?),
+    }))
 }
 
 impl Store {
     /// A user's devices, oldest first.
     pub async fn devices(&self, app_id: &str, user_id: &str) -> Result<Vec<Device>, sqlx::Error> {
-        let rows: Vec<DeviceRow> = sqlx::query_as(
-            "SELECT id, app_id, user_id, cred_id, public_key, sign_count, aaguid, transports, \
-             backup_eligible, backup_state, friendly_name, device_type, usage_count, \
-             last_login_at, created_at, updated_at \
-             FROM webauthn_devices WHERE app_id = ? AND user_id = ? ORDER BY created_at, id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DEVICE_COLUMNS} FROM webauthn_devices d \
+             WHERE d.app_id = ? AND d.user_id = ? ORDER BY d.created_at, d.id"
+        )))
         .bind(app_id)
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(DeviceRow::into_domain).collect()
+        let mut devices = Vec::with_capacity(rows.len());
+        for row in &rows {
+            devices.extend(device_from_row(row)?);
+        }
+        Ok(devices)
+    }
+
+    /// The user and their devices, as Management `UserInfo` needs them: from the read cache,
+    /// or in one query (a user row per device, or one with empty device columns).
+    pub async fn user_with_devices(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> Result<Option<UserWithDevices>, sqlx::Error> {
+        if let Some(cached) = self.users.get(id) {
+            return Ok((cached.user.app_id == app_id).then(|| UserWithDevices::clone(&cached)));
+        }
+        let generation = self.users.generation();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS} FROM users u \
+             LEFT JOIN webauthn_devices d ON d.user_id = u.id \
+             WHERE u.app_id = ? AND u.id = ? ORDER BY d.created_at, d.id"
+        )))
+        .bind(app_id)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = UserRow::from_row(first)?.into_domain()?;
+        let mut devices = Vec::with_capacity(rows.len());
+        for row in &rows {
+            devices.extend(device_from_row(row)?);
+        }
+        let found = Arc::new(UserWithDevices { user, devices });
+        self.users
+            .insert_if_current(generation, id, Arc::clone(&found));
+        Ok(Some(UserWithDevices::clone(&found)))
     }
 
     pub async fn delete_device(
@@ -83,6 +116,7 @@ impl Store {
                 .bind(id)
                 .execute(&self.pool)
                 .await?;
+        self.users_changed();
         Ok(result.rows_affected() == 1)
     }
 }

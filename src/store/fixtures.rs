@@ -35,6 +35,8 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.keys_changed();
+        self.users_changed();
         Ok(summary)
     }
 }

@@ -8,14 +8,19 @@ mod apps;
 mod devices;
 mod fixtures;
 mod metadata_schema;
+mod read_cache;
 mod user_list;
 mod users;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+
+use crate::domain::user::UserWithDevices;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use api_keys::{ApiKey, NewApiKey};
@@ -32,6 +37,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// API key hashes by app id.
+    keys: Arc<read_cache::ReadCache<HashSet<String>>>,
+    /// Users with their devices, by user id.
+    users: Arc<read_cache::ReadCache<UserWithDevices>>,
 }
 
 /// A unique index refused a write: the caller turns it into a 400.
@@ -85,7 +94,7 @@ impl Store {
                 .idle_timeout(None)
                 .max_lifetime(None)
         } else {
-            SqlitePoolOptions::new().max_connections(8)
+            SqlitePoolOptions::new().max_connections(4)
         }
         .connect_with(options)
         .await
@@ -95,7 +104,21 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|error| format!("cannot migrate database {database}: {error}"))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            keys: Arc::default(),
+            users: Arc::default(),
+        })
+    }
+
+    /// Call after committing any write to users or devices (or anything cascading to them).
+    fn users_changed(&self) {
+        self.users.invalidate();
+    }
+
+    /// Call after committing any write to apps or API keys.
+    fn keys_changed(&self) {
+        self.keys.invalidate();
     }
 
     /// Waits for open connections to finish and closes them (checkpointing the WAL).

@@ -232,7 +232,7 @@ impl Store {
         push_where(&mut count, app_id, list);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
 
-        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLUMNS} FROM users"));
+        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLUMNS} FROM users u"));
         push_where(&mut select, app_id, list);
         select.push(" ORDER BY ");
         for order in &list.order {

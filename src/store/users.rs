@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use super::{Store, WriteError};
 use crate::domain::timestamp::Timestamp;
-use crate::domain::user::{User, UserStatus, UserWithDevices};
+use crate::domain::user::{User, UserStatus};
 
 #[derive(FromRow)]
 pub(super) struct UserRow {
@@ -24,8 +24,10 @@ pub(super) struct UserRow {
     updated_at: i64,
 }
 
-pub(super) const USER_COLUMNS: &str = "id, app_id, email, phone, external_id, status, \
-    email_verified, phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at";
+/// The user columns, qualified so that queries can join: select them `FROM users u`.
+pub(super) const USER_COLUMNS: &str = "u.id, u.app_id, u.email, u.phone, u.external_id, \
+    u.status, u.email_verified, u.phone_verified, u.user_metadata, u.login_count, \
+    u.last_login_at, u.created_at, u.updated_at";
 
 impl UserRow {
     pub(super) fn into_domain(self) -> Result<User, sqlx::Error> {
@@ -112,31 +114,19 @@ impl Store {
         .bind(user.created_at.0)
         .execute(&self.pool)
         .await?;
+        self.users_changed();
         Ok(())
     }
 
     pub async fn user(&self, app_id: &str, id: &str) -> Result<Option<User>, sqlx::Error> {
         let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE app_id = ? AND id = ?"
+            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND id = ?"
         )))
         .bind(app_id)
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(UserRow::into_domain).transpose()
-    }
-
-    /// The user and their devices, as Management `UserInfo` needs them.
-    pub async fn user_with_devices(
-        &self,
-        app_id: &str,
-        id: &str,
-    ) -> Result<Option<UserWithDevices>, sqlx::Error> {
-        let Some(user) = self.user(app_id, id).await? else {
-            return Ok(None);
-        };
-        let devices = self.devices(app_id, id).await?;
-        Ok(Some(UserWithDevices { user, devices }))
     }
 
     /// Applies `changes` in one statement; false when there is no such user.
@@ -171,6 +161,7 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        self.users_changed();
         Ok(result.rows_affected() == 1)
     }
 
@@ -180,6 +171,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.users_changed();
         Ok(result.rows_affected() == 1)
     }
 }

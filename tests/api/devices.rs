@@ -89,6 +89,17 @@ async fn devices_are_listed_and_embedded_in_the_user() {
 #[tokio::test]
 async fn a_device_is_revoked_once() {
     let app = spawn_with_fixture("shop.json").await;
+    // Read the user first, so that the revocation has to show through any cached copy.
+    let before = app
+        .send(Method::GET, &format!("{SHOP}/users/{ADA}"), KEY, None)
+        .await;
+    assert_eq!(
+        before.body["user"]["webauthn_devices"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let path = format!("{SHOP}/users/{ADA}/devices/shopdevice00000000000001");
     let reply = app.send(Method::DELETE, &path, KEY, None).await;
     assert_eq!(reply.status, StatusCode::OK);

@@ -311,3 +311,55 @@ async fn the_admin_key_opens_any_apps_management_api() {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn reads_after_writes_are_fresh() {
+    // GET user is served from memory once read; every write must show in the next read.
+    let app = spawn_app().await;
+    let created = app.create_user(json!({"email": "ada@example.com"})).await;
+    let path = format!("/users/{}", created["id"].as_str().unwrap());
+    for _ in 0..2 {
+        assert_eq!(
+            app.mgmt(Method::GET, &path, None).await.body["user"],
+            created
+        );
+    }
+    app.mgmt(Method::PATCH, &format!("{path}/deactivate"), None)
+        .await;
+    let read = app.mgmt(Method::GET, &path, None).await;
+    assert_eq!(read.body["user"]["status"], json!("inactive"));
+    app.mgmt(Method::PATCH, &path, Some(json!({"phone": "+14155552671"})))
+        .await;
+    let read = app.mgmt(Method::GET, &path, None).await;
+    assert_eq!(read.body["user"]["phone"], json!("+14155552671"));
+    app.mgmt(Method::DELETE, &path, None).await;
+    let read = app.mgmt(Method::GET, &path, None).await;
+    assert_error(&read, 404, "user_not_found", "User not found.");
+    // A user of one app is not found under another, cached or not.
+    let other = app
+        .send(
+            Method::POST,
+            "/api/v1/apps",
+            Some(ADMIN_KEY),
+            Some(&json!({"name": "Other"})),
+        )
+        .await;
+    let other = other.body["app"]["id"].as_str().unwrap().to_owned();
+    let user = app.create_user(json!({"email": "bob@example.com"})).await;
+    let id = user["id"].as_str().unwrap();
+    assert_eq!(
+        app.mgmt(Method::GET, &format!("/users/{id}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let foreign = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/apps/{other}/users/{id}"),
+            Some(ADMIN_KEY),
+            None,
+        )
+        .await;
+    assert_error(&foreign, 404, "user_not_found", "User not found.");
+}

@@ -1,0 +1,23 @@
+# A static (musl) build of the emulator on an empty image.
+FROM rust:1-alpine AS build
+RUN apk add --no-cache musl-dev
+WORKDIR /src
+COPY Cargo.toml Cargo.lock build.rs ./
+COPY src src
+COPY migrations migrations
+COPY fixtures fixtures
+RUN cargo build --release --locked && mkdir -p /data
+
+FROM scratch
+COPY --from=build /src/target/release/passage-emulator /passage-emulator
+COPY --from=build --chown=65534:65534 /data /data
+USER 65534:65534
+WORKDIR /data
+ENV PASSAGE_EMULATOR_LISTEN=0.0.0.0:7277 \
+    PASSAGE_EMULATOR_DATABASE=/data/emulator.db
+EXPOSE 7277
+VOLUME /data
+# No curl on scratch: the binary asks itself (GET /_emulator/health on 127.0.0.1).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 \
+    CMD ["/passage-emulator", "health"]
+ENTRYPOINT ["/passage-emulator"]
