@@ -21,19 +21,41 @@ pub struct ApiJson<T>(pub T);
 #[derive(Debug)]
 pub struct ApiJsonArray<T>(pub Vec<T>);
 
-/// The body as a JSON value: syntax errors are reported before any type error.
-async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<Value, ApiError> {
+/// The JSON kind a body must have.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Object,
+    Array,
+}
+
+/// Reads the body as JSON of `kind` and converts it to `T`: syntax errors are reported before
+/// the kind, and the kind before any field error.
+async fn json_body<S, T>(request: Request, state: &S, kind: Kind) -> Result<T, ApiError>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
     let bytes = Bytes::from_request(request, state)
         .await
         .map_err(|rejection| {
             ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
         })?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
+    let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(&bytes).map_err(|error| {
+            ApiError::invalid_request(format!("The request body is not valid JSON: {error}"))
+        })?
+    };
+    match (kind, &value) {
+        (Kind::Object, Value::Object(_)) | (Kind::Array, Value::Array(_)) => from_value(value),
+        (Kind::Object, _) => Err(ApiError::invalid_request(
+            "The request body must be a JSON object.",
+        )),
+        (Kind::Array, _) => Err(ApiError::invalid_request(
+            "The request body must be a JSON array.",
+        )),
     }
-    serde_json::from_slice(&bytes).map_err(|error| {
-        ApiError::invalid_request(format!("The request body is not valid JSON: {error}"))
-    })
 }
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -44,13 +66,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let value = json_body(request, state).await?;
-        if !value.is_object() {
-            return Err(ApiError::invalid_request(
-                "The request body must be a JSON object.",
-            ));
-        }
-        from_value(value).map(ApiJson)
+        json_body(request, state, Kind::Object).await.map(ApiJson)
     }
 }
 
@@ -62,13 +78,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let value = json_body(request, state).await?;
-        if !value.is_array() {
-            return Err(ApiError::invalid_request(
-                "The request body must be a JSON array.",
-            ));
-        }
-        from_value(value).map(ApiJsonArray)
+        json_body(request, state, Kind::Array)
+            .await
+            .map(ApiJsonArray)
     }
 }
 

@@ -134,23 +134,31 @@ pub async fn create_api_key(
     }))
 }
 
+async fn key_response(
+    state: &AppState,
+    app_id: &str,
+    key_id: &str,
+) -> ApiResult<Json<ApiKeyResponse>> {
+    if !is_plausible_id(key_id) {
+        return Err(key_not_found());
+    }
+    let key = state
+        .store
+        .api_key(app_id, key_id)
+        .await?
+        .ok_or_else(key_not_found)?;
+    Ok(Json(ApiKeyResponse {
+        api_key: ApiKey::from(key),
+    }))
+}
+
 /// Passage: `get-apikey`.
 pub async fn get_api_key(
     State(state): State<AppState>,
     auth: ManagementAuth,
     ApiPath((_, key_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
-    if !is_plausible_id(&key_id) {
-        return Err(key_not_found());
-    }
-    let key = state
-        .store
-        .api_key(&auth.app_id, &key_id)
-        .await?
-        .ok_or_else(key_not_found)?;
-    Ok(Json(ApiKeyResponse {
-        api_key: ApiKey::from(key),
-    }))
+    key_response(&state, &auth.app_id, &key_id).await
 }
 
 /// Passage: `update-apikey` (renames it).
@@ -161,22 +169,15 @@ pub async fn update_api_key(
     ApiJson(request): ApiJson<ApiKeyRequest>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let name = checked_name(request.name)?;
-    if !is_plausible_id(&key_id)
-        || !state
+    let renamed = is_plausible_id(&key_id)
+        && state
             .store
             .rename_api_key(&auth.app_id, &key_id, &name)
-            .await?
-    {
+            .await?;
+    if !renamed {
         return Err(key_not_found());
     }
-    let key = state
-        .store
-        .api_key(&auth.app_id, &key_id)
-        .await?
-        .ok_or_else(key_not_found)?;
-    Ok(Json(ApiKeyResponse {
-        api_key: ApiKey::from(key),
-    }))
+    key_response(&state, &auth.app_id, &key_id).await
 }
 
 /// Passage: `delete-apikey`: 200 with an empty body. Requests with that key fail from now on.

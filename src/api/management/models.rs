@@ -121,24 +121,15 @@ pub struct UserRecentEvent {
     pub social_login_type: Option<String>,
 }
 
-/// Passage: `UserInfo` (`PassageUser` in the 3.x SDKs).
+/// Passage: `UserInfo` (`PassageUser` in the 3.x SDKs): a `ListPaginatedUsersItem` with the
+/// user's events, social connections and devices.
 #[derive(Debug, Serialize)]
 pub struct UserInfo {
-    pub created_at: Timestamp,
-    pub email: String,
-    pub email_verified: bool,
-    pub external_id: String,
-    pub id: String,
-    pub last_login_at: Timestamp,
-    pub login_count: i64,
-    pub phone: String,
-    pub phone_verified: bool,
+    #[serde(flatten)]
+    pub item: ListPaginatedUsersItem,
     /// Emulator: events are not recorded; always empty.
     pub recent_events: Vec<UserRecentEvent>,
     pub social_connections: UserSocialConnections,
-    pub status: UserStatus,
-    pub updated_at: Timestamp,
-    pub user_metadata: Option<Map<String, Value>>,
     pub webauthn: bool,
     pub webauthn_devices: Vec<WebAuthnDevices>,
     pub webauthn_types: Vec<WebAuthnType>,
@@ -153,20 +144,9 @@ impl From<UserWithDevices> for UserInfo {
             }
         }
         Self {
-            created_at: user.created_at,
-            email: user.email,
-            email_verified: user.email_verified,
-            external_id: user.external_id,
-            id: user.id,
-            last_login_at: user.last_login_at,
-            login_count: user.login_count,
-            phone: user.phone,
-            phone_verified: user.phone_verified,
+            item: ListPaginatedUsersItem::from(user),
             recent_events: Vec::new(),
             social_connections: UserSocialConnections::default(),
-            status: user.status,
-            updated_at: user.updated_at,
-            user_metadata: user.user_metadata,
             webauthn: !devices.is_empty(),
             webauthn_devices: devices.into_iter().map(WebAuthnDevices::from).collect(),
             webauthn_types,
