@@ -109,6 +109,63 @@ async fn flags_configure_the_binary_and_the_default_app_is_built_in() {
     assert!(dir.path().join(".passage-emulator/emulator.db").exists());
 }
 
+/// Sends SIGTERM and waits for a clean exit.
+fn terminate(running: &mut Running) {
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[tokio::test]
+async fn what_was_acknowledged_survives_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("emulator.db").display().to_string();
+    let args = ["--listen", "127.0.0.1:0", "--database", database.as_str()];
+    let (mut running, address, _) = start(Command::new(BINARY).args(args));
+    let client = reqwest::Client::new();
+    let users = format!("http://{address}/api/v1/apps/defaultapp00000000000001/users");
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        let response = client
+            .post(&users)
+            .bearer_auth("emulator-api-key")
+            .json(&serde_json::json!({"email": format!("user{n}@example.com")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let body: serde_json::Value = response.json().await.unwrap();
+        ids.push(body["user"]["id"].as_str().unwrap().to_owned());
+    }
+    terminate(&mut running);
+
+    let (_running, address, _) = start(Command::new(BINARY).args(args));
+    let users = format!("http://{address}/api/v1/apps/defaultapp00000000000001/users");
+    for id in ids {
+        let response = client
+            .get(format!("{users}/{id}"))
+            .bearer_auth("emulator-api-key")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "user {id} lost");
+    }
+}
+
 #[test]
 fn help_documents_every_flag() {
     let output = Command::new(BINARY).arg("--help").output().unwrap();
