@@ -39,6 +39,8 @@ pub struct AppSettings {
     pub default_language: String,
     pub element_customization: ElementCustomization,
     pub element_customization_dark: ElementCustomization,
+    /// In the 2023 `AppInfo` and the Auth API's `App`; passage-node 2.x reads it.
+    pub ephemeral: bool,
     pub hosted: bool,
     pub hosted_subdomain: String,
     pub hosted_theme: ThemeType,
@@ -86,6 +88,7 @@ impl Default for AppSettings {
             default_language: "en".into(),
             element_customization: ElementCustomization::default(),
             element_customization_dark: ElementCustomization::default(),
+            ephemeral: false,
             hosted: false,
             hosted_subdomain: String::new(),
             hosted_theme: ThemeType::Auto,

@@ -28,6 +28,7 @@ fn default_app_info() -> Value {
         "default_language": "en",
         "element_customization": {},
         "element_customization_dark": {},
+        "ephemeral": false,
         "hosted": false,
         "hosted_subdomain": "",
         "hosted_theme": "auto",
