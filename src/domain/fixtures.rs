@@ -8,6 +8,7 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use coset::{CborSerializable, CoseKey, KeyType, iana};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -256,12 +257,22 @@ impl FixtureDevice {
         let cred_id = decode_base64url(&self.cred_id).map_err(|e| format!("cred_id: {e}"))?;
         self.cred_id = URL_SAFE_NO_PAD.encode(cred_id);
         let key = decode_base64url(&self.public_key).map_err(|e| format!("public_key: {e}"))?;
+        check_cose_key(&key).map_err(|e| format!("public_key: {e}"))?;
         self.public_key = URL_SAFE_NO_PAD.encode(key);
         Ok(())
     }
 
     pub fn public_key_bytes(&self) -> Vec<u8> {
         decode_base64url(&self.public_key).unwrap_or_default()
+    }
+}
+
+/// A credential public key must be a COSE_Key of a type WebAuthn uses (EC2, OKP or RSA).
+fn check_cose_key(bytes: &[u8]) -> Result<(), String> {
+    let key = CoseKey::from_slice(bytes).map_err(|error| format!("not a COSE_Key: {error}"))?;
+    match key.kty {
+        KeyType::Assigned(iana::KeyType::EC2 | iana::KeyType::OKP | iana::KeyType::RSA) => Ok(()),
+        other => Err(format!("COSE key type {other:?} is not EC2, OKP or RSA")),
     }
 }
 
@@ -285,6 +296,26 @@ mod tests {
         assert_eq!(file.apps[0].id, "defaultapp00000000000001");
         assert_eq!(file.apps[0].api_keys[0].key, "emulator-api-key");
         assert_eq!(file.apps[0].settings.auth_origin, "http://localhost:3000");
+    }
+
+    #[test]
+    fn device_keys_must_be_cose_keys() {
+        let device = |key: &str| {
+            format!(
+                r#"{{"apps":[{{"id":"a","users":[{{"id":"u","email":"u@x.io","devices":[{{"id":"d","cred_id":"AAEC","public_key":"{key}"}}]}}]}}]}}"#
+            )
+        };
+        // A P-256 COSE_Key ({1: 2, 3: -7, -1: 1, -2: x, -3: y}).
+        let ec2 = "pQECAyYgASFYILJQ11cUxFVRKlvcPDlYJa3qhS7NtvGXQhDwSeIc0FEHIlgg6OCuCKfxSdD9xei2nUBAonjbFw7u5U0dv-Moie0n2qw";
+        FixtureFile::parse("f", &device(ec2)).unwrap();
+        let error = FixtureFile::parse("f", &device("AAEC")).unwrap_err();
+        assert!(
+            error.contains("devices[0].public_key: not a COSE_Key"),
+            "{error}"
+        );
+        // {1: 4} is a symmetric key.
+        let error = FixtureFile::parse("f", &device("oQEE")).unwrap_err();
+        assert!(error.contains("is not EC2, OKP or RSA"), "{error}");
     }
 
     #[test]
