@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
 use crate::domain::ids::hash_secret;
-use crate::domain::timestamp::Timestamp;
 use crate::http::{AppState, router, with_host_routing};
-use crate::store::{Store, WriteError};
+use crate::seed;
+use crate::store::Store;
 
 /// A bound, migrated, seeded server, ready to serve.
 pub struct Application {
@@ -43,14 +43,9 @@ impl Application {
                 .collect::<Result<_, _>>()?
         };
         for file in &files {
-            let now = Timestamp::from_datetime(clock.now());
-            store
-                .load_fixtures(file, now)
+            seed::load_fixtures(&store, &clock, file)
                 .await
-                .map_err(|error| match error {
-                    WriteError::Conflict(message) => format!("cannot load fixtures: {message}"),
-                    WriteError::Database(error) => format!("cannot load fixtures: {error}"),
-                })?;
+                .map_err(|error| format!("cannot load fixtures: {error}"))?;
         }
         let app_ids = store.app_ids().await.map_err(|error| error.to_string())?;
         let listener = TcpListener::bind(&config.listen)

@@ -109,4 +109,14 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// A write refused by a unique index is the caller's mistake (400); anything else is ours.
+impl From<crate::store::WriteError> for ApiError {
+    fn from(error: crate::store::WriteError) -> Self {
+        match error {
+            crate::store::WriteError::Conflict(message) => Self::invalid_request(message),
+            crate::store::WriteError::Database(error) => Self::internal(error),
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;

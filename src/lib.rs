@@ -8,6 +8,7 @@
 //! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.
 //! - [`api`]: the three faces: `management` (`/api/v1`), `auth` (`/auth/v1`), `emulator` (`/_emulator`).
 //! - [`domain`]: rules that know no HTTP: identifiers, app settings, metadata, ids, fixtures.
+//! - [`seed`]: fixtures and the signing keys every app needs, at start and on request.
 //! - [`store`]: all SQL, one file per table group.
 
 #![forbid(unsafe_code)]
@@ -20,6 +21,7 @@ pub mod domain;
 pub mod error;
 mod health;
 pub mod http;
+pub mod seed;
 pub mod store;
 pub mod telemetry;
 

@@ -16,6 +16,8 @@ pub struct App {
     pub id: String,
     pub settings: AppSettings,
     pub user_metadata_schema: Vec<UserMetadataField>,
+    /// Passage: base64 of the active signing key's public PEM (`""` before the app has one).
+    pub rsa_public_key: String,
     pub created_at: Timestamp,
 }
 

@@ -18,6 +18,7 @@ use super::identifiers::{normalize_email, normalize_phone};
 use super::ids::is_plausible_id;
 use super::metadata::{self, UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
 use super::timestamp::Timestamp;
+use super::tokens::SigningKey;
 use super::user::UserStatus;
 
 /// The built-in fixture that `cargo run` serves when no `--fixtures` flag is given.
@@ -40,6 +41,9 @@ pub struct FixtureApp {
     pub settings: AppSettings,
     #[serde(default)]
     pub api_keys: Vec<FixtureApiKey>,
+    /// The app's token-signing key; without one, the emulator generates a key.
+    #[serde(default)]
+    pub signing_key: Option<FixtureSigningKey>,
     #[serde(default)]
     pub user_metadata_schema: Vec<FixtureMetadataField>,
     #[serde(default)]
@@ -58,6 +62,14 @@ pub struct FixtureApiKey {
 
 fn default_key_name() -> String {
     "fixture".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureSigningKey {
+    pub kid: String,
+    /// RSA private key, PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`) PEM, 2048 bits or more.
+    pub private_key_pem: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,6 +193,16 @@ impl FixtureFile {
             app.settings
                 .validate()
                 .map_err(|error| format!("{at}.settings.{error}"))?;
+            if let Some(key) = &app.signing_key {
+                if !is_plausible_id(&key.kid) {
+                    return Err(format!(
+                        "{at}.signing_key.kid: `{}` is not a valid id",
+                        key.kid
+                    ));
+                }
+                SigningKey::from_pem(key.kid.clone(), key.private_key_pem.clone())
+                    .map_err(|error| format!("{at}.signing_key.private_key_pem: {error}"))?;
+            }
             for key in &app.api_keys {
                 if key.key.len() < 8 {
                     return Err(format!("{at}.api_keys: a key needs at least 8 characters"));

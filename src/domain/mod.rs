@@ -7,4 +7,5 @@ pub mod identifiers;
 pub mod ids;
 pub mod metadata;
 pub mod timestamp;
+pub mod tokens;
 pub mod user;

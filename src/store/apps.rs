@@ -40,10 +40,16 @@ impl Store {
         let settings: AppSettings = serde_json::from_str(&row.settings)
             .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
         let user_metadata_schema = self.metadata_schema(&row.id).await?;
+        let rsa_public_key = self
+            .active_signing_key(&row.id)
+            .await?
+            .map(|key| key.rsa_public_key())
+            .unwrap_or_default();
         Ok(Some(App {
             id: row.id,
             settings,
             user_metadata_schema,
+            rsa_public_key,
             created_at: Timestamp(row.created_at),
         }))
     }

@@ -56,6 +56,10 @@ async fn upsert_app(
     .execute(&mut **tx)
     .await?;
 
+    if let Some(key) = &app.signing_key {
+        super::signing_keys::activate_in(tx, &app.id, &key.kid, &key.private_key_pem, now).await?;
+    }
+
     for key in &app.api_keys {
         let id = key.id.clone().unwrap_or_else(new_id);
         let prefix: String = key.key.chars().take(6).collect();

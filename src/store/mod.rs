@@ -9,6 +9,7 @@ mod devices;
 mod fixtures;
 mod metadata_schema;
 mod read_cache;
+mod signing_keys;
 mod user_list;
 mod users;
 

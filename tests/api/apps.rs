@@ -5,6 +5,9 @@ use serde_json::{Value, json};
 
 use super::helpers::*;
 
+/// base64 of the PEM public key of the default app's fixed signing key.
+const DEFAULT_RSA_PUBLIC_KEY: &str = "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlCQ2dLQ0FRRUF1Q2szMmllbUtNUWhyK0NIcjVhRwpjcmJQU2o1akFPU2xpWGd6UXBzeUlmR1BJVDAxRXZKUGR6Sk9HdGdId3ljbW5kYW1ZOS9EaktvTGtIR05sWDFJCjlJcEt6alVmVDVRaTRPQkxBSkluZ3BJbFFyWkJmZEd4RndPK0krdHI4UUxDbmxuM2J1ZnpYdGlYVnhka0N3eGcKazFyVXlhQmU1L3RTOFF4YVlPL0tZSFEyeExWQjBibERnd2VGZmlzZEhJRVN5TjRsNzhwWFEyTHBCdjRvMmlJbwpoTVpWQkxqMXdmNEtKZlZSUC9hRm8ySmJDSVV5NERRZjZIUnowZVlKVjhTWENIZlQ4b3lCcVhRTjE2ZGNSWlZlCjQ3aFYxYURwcTBKbGpXRGxVdEs5L0NQa2lyN1BwZ2wvTUhXQnhGdmdPZzZTcEEzekZxTVBtQjF4WmJ5MmUrdFUKSndJREFRQUIKLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==";
+
 /// The default app's `AppInfo`, every field of Passage's schema.
 fn default_app_info() -> Value {
     json!({
@@ -45,7 +48,7 @@ fn default_app_info() -> Value {
         "require_identifier_verification": false,
         "required_identifier": "either",
         "role": "admin",
-        "rsa_public_key": "",
+        "rsa_public_key": DEFAULT_RSA_PUBLIC_KEY,
         "session_timeout_length": 3600,
         "type": "complete",
         "technologies": [],
@@ -115,8 +118,17 @@ async fn create_app_needs_the_admin_key_and_answers_201() {
     let mut info = created.body["app"].clone();
     redact_id(&mut info, "id");
     redact_time(&mut info, "created_at");
+    // A new app gets its own key: another public key, still a base64 PEM.
+    let key = info["rsa_public_key"].as_str().unwrap();
+    assert_ne!(key, DEFAULT_RSA_PUBLIC_KEY);
+    assert!(
+        key.starts_with("LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0K"),
+        "{key}"
+    );
+    info["rsa_public_key"] = json!("<key>");
     let mut expected = default_app_info();
     expected["id"] = json!("<id>");
+    expected["rsa_public_key"] = json!("<key>");
     expected["name"] = json!("Shop");
     expected["auth_origin"] = json!("https://shop.example");
     expected["type"] = json!("flex");

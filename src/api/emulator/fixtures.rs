@@ -5,10 +5,10 @@ use axum::body::Bytes;
 use serde::Serialize;
 
 use crate::domain::fixtures::FixtureFile;
-use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
-use crate::store::{FixtureSummary, WriteError};
+use crate::seed::{self, SeedError};
+use crate::store::FixtureSummary;
 
 #[derive(Debug, Serialize)]
 pub struct LoadFixturesResponse {
@@ -24,20 +24,17 @@ pub async fn load_fixtures(
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::invalid_request("The fixture document is not UTF-8."))?;
     let file = FixtureFile::parse("fixtures", text).map_err(ApiError::invalid_request)?;
-    let now = Timestamp::from_datetime(state.clock.now());
     let FixtureSummary {
         apps,
         users,
         devices,
-    } = state
-        .store
-        .load_fixtures(&file, now)
+    } = seed::load_fixtures(&state.store, &state.clock, &file)
         .await
         .map_err(|error| match error {
-            WriteError::Conflict(message) => {
+            SeedError::Invalid(message) => {
                 ApiError::invalid_request(format!("fixtures: {message}"))
             }
-            WriteError::Database(error) => ApiError::internal(error),
+            SeedError::Internal(message) => ApiError::internal(message),
         })?;
     Ok(Json(LoadFixturesResponse {
         apps,

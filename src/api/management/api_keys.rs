@@ -11,7 +11,7 @@ use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, ManagementAuth};
-use crate::store::{self, NewApiKey, WriteError};
+use crate::store::{self, NewApiKey};
 
 const KEY_LEN: usize = 48;
 const PREFIX_LEN: usize = 6;
@@ -113,14 +113,7 @@ pub async fn create_api_key(
         role: "admin",
         created_at,
     };
-    state
-        .store
-        .insert_api_key(&key)
-        .await
-        .map_err(|error| match error {
-            WriteError::Conflict(message) => ApiError::invalid_request(message),
-            WriteError::Database(error) => ApiError::internal(error),
-        })?;
+    state.store.insert_api_key(&key).await?;
     let stored = state
         .store
         .api_key(&auth.app_id, &id)

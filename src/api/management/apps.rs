@@ -14,12 +14,12 @@ use super::models::{AppInfo, AppResponse};
 use crate::domain::app::{AppSettings, AppType, Technology};
 use crate::domain::ids::new_id;
 use crate::domain::timestamp::Timestamp;
+use crate::domain::tokens::SigningKey;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{
     AdminAuth, ApiJson, ManagementAuth, OptionalManagementAuth, from_value,
 };
-use crate::store::WriteError;
 
 async fn app_response(state: &AppState, app_id: &str) -> ApiResult<Json<AppResponse>> {
     let app = state
@@ -85,14 +85,9 @@ pub async fn create_app(
     settings.validate().map_err(ApiError::invalid_request)?;
     let id = new_id();
     let now = Timestamp::from_datetime(state.clock.now());
-    state
-        .store
-        .insert_app(&id, &settings, now)
-        .await
-        .map_err(|error| match error {
-            WriteError::Conflict(message) => ApiError::invalid_request(message),
-            WriteError::Database(error) => ApiError::internal(error),
-        })?;
+    let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
+    state.store.insert_app(&id, &settings, now).await?;
+    state.store.activate_signing_key(&id, &key, now).await?;
     let response = app_response(&state, &id).await?;
     Ok((StatusCode::CREATED, response))
 }

@@ -18,7 +18,6 @@ pub struct AppInfo {
     pub created_at: Timestamp,
     #[serde(flatten)]
     pub settings: AppSettings,
-    /// Emulator: empty until signing keys exist (the sessions work adds them).
     pub rsa_public_key: String,
     pub user_metadata_schema: Vec<UserMetadataField>,
 }
@@ -29,7 +28,7 @@ impl From<App> for AppInfo {
             id: app.id,
             created_at: app.created_at,
             settings: app.settings,
-            rsa_public_key: String::new(),
+            rsa_public_key: app.rsa_public_key,
             user_metadata_schema: app.user_metadata_schema,
         }
     }

@@ -1,0 +1,117 @@
+//! Apps' RSA signing keys.
+
+use sqlx::{FromRow, Sqlite, Transaction};
+
+use super::{Store, WriteError};
+use crate::domain::timestamp::Timestamp;
+use crate::domain::tokens::SigningKey;
+
+#[derive(FromRow)]
+struct KeyRow {
+    kid: String,
+    private_key_pem: String,
+}
+
+impl KeyRow {
+    fn into_domain(self) -> Result<SigningKey, sqlx::Error> {
+        SigningKey::from_pem(self.kid, self.private_key_pem)
+            .map_err(|error| sqlx::Error::Decode(error.into()))
+    }
+}
+
+impl Store {
+    /// The key that signs new tokens.
+    pub async fn active_signing_key(
+        &self,
+        app_id: &str,
+    ) -> Result<Option<SigningKey>, sqlx::Error> {
+        let row: Option<KeyRow> = sqlx::query_as(
+            "SELECT kid, private_key_pem FROM signing_keys WHERE app_id = ? AND retired_at IS NULL",
+        )
+        .bind(app_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(KeyRow::into_domain).transpose()
+    }
+
+    /// The keys a JWKS publishes: the active one first, then those retired after `since`,
+    /// newest first.
+    pub async fn published_signing_keys(
+        &self,
+        app_id: &str,
+        since: Timestamp,
+    ) -> Result<Vec<SigningKey>, sqlx::Error> {
+        let rows: Vec<KeyRow> = sqlx::query_as(
+            "SELECT kid, private_key_pem FROM signing_keys \
+             WHERE app_id = ? AND (retired_at IS NULL OR retired_at > ?) \
+             ORDER BY retired_at IS NOT NULL, created_at DESC, kid",
+        )
+        .bind(app_id)
+        .bind(since.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(KeyRow::into_domain).collect()
+    }
+
+    /// Apps that have no active key (new apps, fixtures without one).
+    pub async fn apps_without_signing_key(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT id FROM apps WHERE NOT EXISTS \
+             (SELECT 1 FROM signing_keys k WHERE k.app_id = apps.id AND k.retired_at IS NULL) \
+             ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Makes `key` the app's active key, retiring the one it replaces (if any) at `now`.
+    /// A key already stored under that kid is reactivated, not duplicated.
+    pub async fn activate_signing_key(
+        &self,
+        app_id: &str,
+        key: &SigningKey,
+        now: Timestamp,
+    ) -> Result<(), WriteError> {
+        let mut tx = self.pool.begin().await?;
+        activate_in(&mut tx, app_id, &key.kid, &key.private_key_pem, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// [`Store::activate_signing_key`] inside a caller's transaction (fixtures use it too).
+pub(super) async fn activate_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    app_id: &str,
+    kid: &str,
+    private_key_pem: &str,
+    now: Timestamp,
+) -> Result<(), WriteError> {
+    sqlx::query(
+        "UPDATE signing_keys SET retired_at = ? \
+         WHERE app_id = ? AND retired_at IS NULL AND kid <> ?",
+    )
+    .bind(now.0)
+    .bind(app_id)
+    .bind(kid)
+    .execute(&mut **tx)
+    .await?;
+    let result = sqlx::query(
+        "INSERT INTO signing_keys (kid, app_id, private_key_pem, created_at, retired_at) \
+         VALUES (?, ?, ?, ?, NULL) \
+         ON CONFLICT(kid) DO UPDATE SET retired_at = NULL \
+         WHERE signing_keys.app_id = excluded.app_id",
+    )
+    .bind(kid)
+    .bind(app_id)
+    .bind(private_key_pem)
+    .bind(now.0)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() == 0 {
+        return Err(WriteError::Conflict(format!(
+            "signing key {kid} belongs to another app"
+        )));
+    }
+    Ok(())
+}
