@@ -226,3 +226,38 @@ impl FromRequestParts<AppState> for OptionalManagementAuth {
         }
     }
 }
+
+/// The `{app_id}` of an Auth API or emulator route, checked for shape (a malformed one is an
+/// unknown app). Whether the app exists is the handler's question.
+#[derive(Debug, Clone)]
+pub struct PathApp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathApp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        path_app_id(parts).await.map(PathApp)
+    }
+}
+
+/// The Auth API's base URL as this request reached it: `https://auth.passage.id/v1` when routed
+/// by Host, otherwise `http://{Host}/auth/v1`.
+#[derive(Debug, Clone)]
+pub struct AuthBase(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthBase {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if parts.extensions.get::<super::PublicPrefix>().is_some() {
+            return Ok(Self("https://auth.passage.id/v1".into()));
+        }
+        let host = parts
+            .headers
+            .get(axum::http::header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .filter(|host| !host.is_empty())
+            .unwrap_or("127.0.0.1");
+        Ok(Self(format!("http://{host}/auth/v1")))
+    }
+}

@@ -175,3 +175,21 @@ impl Store {
         Ok(result.rows_affected() == 1)
     }
 }
+
+impl Store {
+    /// Removes every user (of one app, or of all), and with them their devices. Apps, keys and
+    /// metadata schemas stay. Returns how many users went.
+    pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
+        let result = match app_id {
+            Some(app_id) => {
+                sqlx::query("DELETE FROM users WHERE app_id = ?")
+                    .bind(app_id)
+                    .execute(&self.pool)
+                    .await?
+            }
+            None => sqlx::query("DELETE FROM users").execute(&self.pool).await?,
+        };
+        self.users_changed();
+        Ok(result.rows_affected())
+    }
+}

@@ -3,9 +3,11 @@
 
 mod api_keys;
 mod apps;
+mod auth_app;
 mod bad_input;
 mod cli;
 mod devices;
+mod emulator;
 mod fixtures;
 mod helpers;
 mod list_users;

@@ -19,7 +19,7 @@ async fn unknown_routes_answer_passage_shaped_404() {
     for path in [
         "/nope",
         "/api/v1/nope",
-        "/auth/v1/apps/x",
+        "/auth/v1/apps/x/nope",
         "/_emulator/nope",
         "/v1/apps",
     ] {
@@ -81,8 +81,7 @@ async fn host_api_passage_id_serves_the_management_api_under_v1() {
 #[tokio::test]
 async fn host_auth_passage_id_routes_to_the_auth_api() {
     let app = spawn_app().await;
-    // The Auth API has no endpoints yet: the path is routed there and answers its 404,
-    // rather than reaching the Management API's `GET /apps/{id}`.
+    // Both APIs have `GET /v1/apps/{app_id}`; the Host decides which answers.
     let response = app
         .client
         .get(format!("{}/v1/apps/{APP_ID}", app.base))
@@ -91,10 +90,11 @@ async fn host_auth_passage_id_routes_to_the_auth_api() {
         .await
         .unwrap();
     let routed = reply(response).await;
-    assert_error(
-        &routed,
-        404,
-        "app_not_found",
-        &format!("/auth/v1/apps/{APP_ID}"),
-    );
+    let direct = app
+        .send(Method::GET, &format!("/auth/v1/apps/{APP_ID}"), None, None)
+        .await;
+    assert_eq!(routed.status, StatusCode::OK);
+    assert_eq!(routed.body, direct.body);
+    assert!(routed.body["app"].get("social_connections").is_some());
+    assert!(routed.body["app"].get("created_at").is_none());
 }

@@ -1,0 +1,137 @@
+//! Auth API DTOs, named after Passage's schemas (the generated clients in passage-android and
+//! passage-js 4.1.2, REFERENCE section 3a).
+
+use serde::Serialize;
+
+use crate::domain::app::{App as AppRecord, ElementCustomization, Layouts, TtlDisplayUnit};
+use crate::domain::metadata::UserMetadataField;
+use crate::domain::tokens::Jwk;
+
+/// Passage: `PasskeysAuthMethod` of the Auth API: an empty object.
+#[derive(Debug, Serialize)]
+pub struct PasskeysAuthMethod {}
+
+/// Passage: `OtpAuthMethod` / `MagicLinkAuthMethod` of the Auth API.
+#[derive(Debug, Serialize)]
+pub struct TtlAuthMethod {
+    pub ttl: i64,
+    pub ttl_display_unit: TtlDisplayUnit,
+}
+
+/// Passage: `AuthMethods` of the Auth API: a method is enabled when its member is present
+/// (passage-elements tests `authMethods.passkeys !== undefined`).
+#[derive(Debug, Serialize)]
+pub struct AuthMethods {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passkeys: Option<PasskeysAuthMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otp: Option<TtlAuthMethod>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub magic_link: Option<TtlAuthMethod>,
+}
+
+/// Passage: `SocialConnections` (`{client_id}` per configured provider).
+#[derive(Debug, Default, Serialize)]
+pub struct SocialConnections {}
+
+/// Passage: `App` (Auth API).
+#[derive(Debug, Serialize)]
+pub struct App {
+    pub allowed_identifier: String,
+    pub auth_fallback_method: String,
+    pub auth_fallback_method_ttl: i64,
+    pub auth_methods: AuthMethods,
+    pub auth_origin: String,
+    pub default_language: String,
+    pub element_customization: ElementCustomization,
+    pub element_customization_dark: ElementCustomization,
+    pub ephemeral: bool,
+    pub id: String,
+    pub layouts: Layouts,
+    pub login_url: String,
+    pub name: String,
+    pub passage_branding: bool,
+    pub profile_management: bool,
+    pub public_signup: bool,
+    pub redirect_url: String,
+    pub require_email_verification: bool,
+    pub require_identifier_verification: bool,
+    pub required_identifier: String,
+    pub rsa_public_key: String,
+    pub session_timeout_length: i64,
+    /// Emulator: no social providers yet (the social-login work adds them).
+    pub social_connections: SocialConnections,
+    pub user_metadata_schema: Vec<UserMetadataField>,
+}
+
+impl From<AppRecord> for App {
+    fn from(app: AppRecord) -> Self {
+        let settings = app.settings;
+        let methods = &settings.auth_methods;
+        let ttl_method = |enabled: bool, ttl: i64, unit: TtlDisplayUnit| {
+            enabled.then_some(TtlAuthMethod {
+                ttl,
+                ttl_display_unit: unit,
+            })
+        };
+        let auth_methods = AuthMethods {
+            passkeys: methods.passkeys.enabled.then_some(PasskeysAuthMethod {}),
+            otp: ttl_method(
+                methods.otp.enabled,
+                methods.otp.ttl,
+                methods.otp.ttl_display_unit,
+            ),
+            magic_link: ttl_method(
+                methods.magic_link.enabled,
+                methods.magic_link.ttl,
+                methods.magic_link.ttl_display_unit,
+            ),
+        };
+        Self {
+            allowed_identifier: settings.allowed_identifier,
+            auth_fallback_method: settings.auth_fallback_method,
+            auth_fallback_method_ttl: settings.auth_fallback_method_ttl,
+            auth_methods,
+            auth_origin: settings.auth_origin,
+            default_language: settings.default_language,
+            element_customization: settings.element_customization,
+            element_customization_dark: settings.element_customization_dark,
+            ephemeral: settings.ephemeral,
+            id: app.id,
+            layouts: settings.layouts,
+            login_url: settings.login_url,
+            name: settings.name,
+            passage_branding: settings.passage_branding,
+            profile_management: settings.profile_management,
+            public_signup: settings.public_signup,
+            redirect_url: settings.redirect_url,
+            require_email_verification: settings.require_email_verification,
+            require_identifier_verification: settings.require_identifier_verification,
+            required_identifier: settings.required_identifier,
+            rsa_public_key: app.rsa_public_key,
+            session_timeout_length: settings.session_timeout_length,
+            social_connections: SocialConnections::default(),
+            user_metadata_schema: app.user_metadata_schema,
+        }
+    }
+}
+
+/// Passage: `GetAppResponse`.
+#[derive(Debug, Serialize)]
+pub struct GetAppResponse {
+    pub app: App,
+}
+
+/// Passage: `JWKResponse`.
+#[derive(Debug, Serialize)]
+pub struct JwkResponse {
+    pub keys: Vec<Jwk>,
+}
+
+/// Passage: `OpenIdConfiguration`.
+#[derive(Debug, Serialize)]
+pub struct OpenIdConfiguration {
+    pub authorization_endpoint: String,
+    pub issuer: String,
+    pub jwks_uri: String,
+}

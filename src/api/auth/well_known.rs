@@ -1,0 +1,53 @@
+//! The app's JWKS and OpenID configuration: what backends fetch to verify auth tokens.
+
+use axum::Json;
+use axum::extract::State;
+use time::Duration;
+
+use super::models::{JwkResponse, OpenIdConfiguration};
+use crate::domain::timestamp::Timestamp;
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::http::extract::{AuthBase, PathApp};
+
+/// Passage: `GET /apps/{app_id}/.well-known/jwks.json`.
+///
+/// Emulator: after a rotation the retired key stays published for the app's
+/// `session_timeout_length`, so every token it signed can still be verified until it expires.
+pub async fn jwks(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+) -> ApiResult<Json<JwkResponse>> {
+    let app = state
+        .store
+        .app(&app_id)
+        .await?
+        .ok_or_else(ApiError::app_not_found)?;
+    let grace = Duration::seconds(app.settings.session_timeout_length);
+    let since = Timestamp::from_datetime(state.clock.now() - grace);
+    let keys = state.store.published_signing_keys(&app_id, since).await?;
+    Ok(Json(JwkResponse {
+        keys: keys.iter().map(|key| key.jwk()).collect(),
+    }))
+}
+
+/// Passage: `GET /apps/{app_id}/.well-known/openid-configuration`.
+///
+/// Emulator: the URLs are the emulator's own, as the request reached it (under
+/// `Host: auth.passage.id` they are Passage's production URLs, and `issuer` equals the tokens'
+/// `iss`).
+pub async fn openid_configuration(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    AuthBase(base): AuthBase,
+) -> ApiResult<Json<OpenIdConfiguration>> {
+    if !state.store.app_exists(&app_id).await? {
+        return Err(ApiError::app_not_found());
+    }
+    let issuer = format!("{base}/apps/{app_id}");
+    Ok(Json(OpenIdConfiguration {
+        authorization_endpoint: format!("{issuer}/authorize"),
+        jwks_uri: format!("{issuer}/.well-known/jwks.json"),
+        issuer,
+    }))
+}

@@ -1,0 +1,38 @@
+//! `POST /_emulator/apps/{app_id}/keys/rotate`: a new signing key for the app. The retired key
+//! stays in the JWKS for the app's session length, so tokens it signed still verify.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+
+use crate::domain::ids::new_id;
+use crate::domain::timestamp::Timestamp;
+use crate::domain::tokens::SigningKey;
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::http::extract::PathApp;
+
+#[derive(Debug, Serialize)]
+pub struct RotateKeyResponse {
+    /// The kid that signs tokens from now on.
+    pub kid: String,
+    /// The kid it replaced, if the app had one.
+    pub retired_kid: Option<String>,
+}
+
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+) -> ApiResult<Json<RotateKeyResponse>> {
+    if !state.store.app_exists(&app_id).await? {
+        return Err(ApiError::app_not_found());
+    }
+    let retired = state.store.active_signing_key(&app_id).await?;
+    let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
+    let now = Timestamp::from_datetime(state.clock.now());
+    state.store.activate_signing_key(&app_id, &key, now).await?;
+    Ok(Json(RotateKeyResponse {
+        kid: key.kid,
+        retired_kid: retired.map(|key| key.kid),
+    }))
+}

@@ -1,0 +1,37 @@
+//! `POST /_emulator/reset`: forget what tests did (users and their devices, and everything
+//! issued to them) but keep apps, their settings and keys. `?app_id=` limits it to one app.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::ids::is_plausible_id;
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct ResetQuery {
+    #[serde(default)]
+    pub app_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResetResponse {
+    /// Users removed (their devices went with them).
+    pub users: u64,
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    query: Result<Query<ResetQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<ResetResponse>> {
+    let Query(query) = query.map_err(|error| ApiError::invalid_request(error.body_text()))?;
+    if let Some(app_id) = &query.app_id {
+        let known = is_plausible_id(app_id) && state.store.app_exists(app_id).await?;
+        if !known {
+            return Err(ApiError::app_not_found());
+        }
+    }
+    let users = state.store.reset(query.app_id.as_deref()).await?;
+    Ok(Json(ResetResponse { users }))
+}
