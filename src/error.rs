@@ -16,12 +16,19 @@ pub enum ErrorCode {
     InvalidRequest,
     // 401
     InvalidAccessToken,
+    InvalidRefreshToken,
+    ExceededAttempts,
+    // 403
+    OperationNotAllowed,
+    UserNotActive,
     // 404
     AppNotFound,
     UserNotFound,
     DeviceNotFound,
     ApiKeyNotFound,
     MetadataFieldNotFound,
+    /// Emulator API only (the inbox): no Passage client reads it.
+    MessageNotFound,
     // 500
     InternalServerError,
 }
@@ -61,6 +68,20 @@ impl ApiError {
             ErrorCode::InvalidAccessToken,
             message,
         )
+    }
+
+    /// 401 with another code of the 401 list (`invalid_refresh_token`, `exceeded_attempts`).
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 403 `operation_not_allowed` or `user_not_active`.
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn user_not_active() -> Self {
+        Self::forbidden(ErrorCode::UserNotActive, "User is not active.")
     }
 
     /// 404 with one of the resource codes (`app_not_found`, `user_not_found`, ...).

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::device::Device;
+use super::device::{Device, WebAuthnType};
 use super::timestamp::Timestamp;
 
 /// Passage: `UserStatus`.
@@ -58,4 +58,18 @@ pub struct User {
 pub struct UserWithDevices {
     pub user: User,
     pub devices: Vec<Device>,
+}
+
+impl UserWithDevices {
+    /// Passage: `webauthn_types`, the kinds of credential the user has, each once, in the
+    /// order the devices were registered.
+    pub fn webauthn_types(&self) -> Vec<WebAuthnType> {
+        let mut types: Vec<WebAuthnType> = Vec::new();
+        for device in &self.devices {
+            if !types.contains(&device.device_type) {
+                types.push(device.device_type);
+            }
+        }
+        types
+    }
 }

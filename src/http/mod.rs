@@ -2,6 +2,7 @@
 //! answer in Passage's error shape, the fallback, and the middleware stack.
 
 pub mod extract;
+pub mod query;
 mod routes;
 mod state;
 

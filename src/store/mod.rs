@@ -7,8 +7,11 @@ mod api_keys;
 mod apps;
 mod devices;
 mod fixtures;
+mod messages;
 mod metadata_schema;
+mod otps;
 mod read_cache;
+mod refresh_tokens;
 mod signing_keys;
 mod user_list;
 mod users;
@@ -27,6 +30,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 pub use api_keys::{ApiKey, NewApiKey};
 pub use apps::KeyCheck;
 pub use fixtures::FixtureSummary;
+pub use messages::{MessageFilter, StoredMessage};
+pub use otps::{NewOtp, OtpOutcome};
+pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};
 pub use user_list::{
     Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery, UserPage,
 };

@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 use sqlx::FromRow;
 
 use super::{Store, WriteError};
+use crate::domain::identifiers::Identifier;
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus};
 
@@ -177,18 +178,76 @@ impl Store {
 }
 
 impl Store {
-    /// Removes every user (of one app, or of all), and with them their devices. Apps, keys and
-    /// metadata schemas stay. Returns how many users went.
+    /// The user with this email (lower-cased) or E.164 phone, if any.
+    pub async fn user_by_identifier(
+        &self,
+        app_id: &str,
+        identifier: &Identifier,
+    ) -> Result<Option<User>, sqlx::Error> {
+        let (column, value) = match identifier {
+            Identifier::Email(email) => ("email", email),
+            Identifier::Phone(phone) => ("phone", phone),
+        };
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND {column} = ?"
+        )))
+        .bind(app_id)
+        .bind(value)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRow::into_domain).transpose()
+    }
+
+    /// A successful login: the user is active, the identifier that received the code or link
+    /// is verified, and the login is counted.
+    pub async fn record_login(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        verified: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE users SET status = 'active', login_count = login_count + 1, \
+               last_login_at = ?1, updated_at = ?1, \
+               email_verified = CASE WHEN ?2 = 'email' THEN 1 ELSE email_verified END, \
+               phone_verified = CASE WHEN ?2 = 'phone' THEN 1 ELSE phone_verified END \
+             WHERE app_id = ?3 AND id = ?4",
+        )
+        .bind(now.0)
+        .bind(verified)
+        .bind(app_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(())
+    }
+
+    /// Removes every user (of one app, or of all), and with them their devices, passcodes and
+    /// refresh tokens, and the inbox's messages. Apps, keys and metadata schemas stay.
+    /// Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
         let result = match app_id {
             Some(app_id) => {
+                sqlx::query("DELETE FROM messages WHERE app_id = ?")
+                    .bind(app_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM users WHERE app_id = ?")
                     .bind(app_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
             }
-            None => sqlx::query("DELETE FROM users").execute(&self.pool).await?,
+            None => {
+                sqlx::query("DELETE FROM messages")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM users").execute(&mut *tx).await?
+            }
         };
+        tx.commit().await?;
         self.users_changed();
         Ok(result.rows_affected())
     }

@@ -2,11 +2,16 @@
 //! No credentials, except the current-user endpoints (a user's auth token).
 
 mod app;
+mod common;
 pub mod models;
+mod otp;
+mod session;
+mod tokens;
+mod users;
 mod well_known;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::http::AppState;
 
@@ -20,5 +25,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/apps/{app_id}/.well-known/openid-configuration",
             get(well_known::openid_configuration),
+        )
+        .route(
+            "/apps/{app_id}/users",
+            get(users::get_user).post(users::create_user),
+        )
+        .route("/apps/{app_id}/register/otp", post(otp::register_otp))
+        .route("/apps/{app_id}/login/otp", post(otp::login_otp))
+        .route("/apps/{app_id}/otp/activate", post(otp::activate_otp))
+        .route(
+            "/apps/{app_id}/tokens",
+            post(tokens::refresh_auth_token).delete(tokens::revoke_refresh_token),
         )
 }

@@ -2,10 +2,13 @@
 //! passage-js 4.1.2, REFERENCE section 3a).
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::domain::app::{App as AppRecord, ElementCustomization, Layouts, TtlDisplayUnit};
+use crate::domain::device::WebAuthnType;
 use crate::domain::metadata::UserMetadataField;
 use crate::domain::tokens::Jwk;
+use crate::domain::user::{UserStatus, UserWithDevices};
 
 /// Passage: `PasskeysAuthMethod` of the Auth API: an empty object.
 #[derive(Debug, Serialize)]
@@ -134,4 +137,72 @@ pub struct OpenIdConfiguration {
     pub authorization_endpoint: String,
     pub issuer: String,
     pub jwks_uri: String,
+}
+
+/// Passage: `User` (Auth API).
+#[derive(Debug, Serialize)]
+pub struct User {
+    pub email: String,
+    pub email_verified: bool,
+    pub id: String,
+    pub phone: String,
+    pub phone_verified: bool,
+    pub status: UserStatus,
+    pub user_metadata: Option<Map<String, Value>>,
+    pub webauthn: bool,
+    pub webauthn_types: Vec<WebAuthnType>,
+}
+
+impl From<UserWithDevices> for User {
+    fn from(full: UserWithDevices) -> Self {
+        let webauthn_types = full.webauthn_types();
+        let UserWithDevices { user, devices } = full;
+        Self {
+            email: user.email,
+            email_verified: user.email_verified,
+            id: user.id,
+            phone: user.phone,
+            phone_verified: user.phone_verified,
+            status: user.status,
+            user_metadata: user.user_metadata,
+            webauthn: !devices.is_empty(),
+            webauthn_types,
+        }
+    }
+}
+
+/// Passage: `UserResponse` (`user` is `null` for an unknown identifier).
+#[derive(Debug, Serialize)]
+pub struct UserResponse {
+    pub user: Option<User>,
+}
+
+/// Passage: `CreateUserResponse`.
+#[derive(Debug, Serialize)]
+pub struct CreateUserResponse {
+    pub user: User,
+}
+
+/// Passage: `OneTimePasscodeResponse`.
+#[derive(Debug, Serialize)]
+pub struct OneTimePasscodeResponse {
+    pub otp_id: String,
+}
+
+/// Passage: `AuthResult`.
+#[derive(Debug, Serialize)]
+pub struct AuthResult {
+    pub auth_token: String,
+    pub redirect_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Emulator: when the refresh token's family ends, in Unix seconds (no client reads it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expiration: Option<i64>,
+}
+
+/// Passage: `AuthResponse`.
+#[derive(Debug, Serialize)]
+pub struct AuthResponse {
+    pub auth_result: AuthResult,
 }

@@ -1,8 +1,10 @@
-//! The emulator's own API under `/_emulator`: health, fixtures, clock, reset, key rotation.
+//! The emulator's own API under `/_emulator`: health, fixtures, inbox, clock, reset, key
+//! rotation.
 //! Meant for tests and local tools: it takes no credentials.
 
 mod clock;
 mod fixtures;
+mod inbox;
 mod keys;
 mod reset;
 
@@ -22,6 +24,15 @@ pub fn routes() -> Router<AppState> {
                 .delete(clock::reset_clock),
         )
         .route("/reset", post(reset::reset))
+        .route(
+            "/inbox",
+            get(inbox::list_messages).delete(inbox::delete_messages),
+        )
+        .route("/inbox/latest", get(inbox::latest_message))
+        .route(
+            "/inbox/{message_id}",
+            get(inbox::get_message).delete(inbox::delete_message),
+        )
         .route("/apps/{app_id}/keys/rotate", post(keys::rotate_key))
 }
 

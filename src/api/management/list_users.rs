@@ -14,6 +14,7 @@ use crate::domain::identifiers::normalize_phone;
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::ManagementAuth;
+use crate::http::query::query_pairs;
 use crate::http::{AppState, PublicPrefix};
 use crate::store::{Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery};
 
@@ -28,37 +29,6 @@ const FILTERS: [(&str, FilterField); 7] = [
     ("updated_at", FilterField::UpdatedAt),
     ("last_login_at", FilterField::LastLoginAt),
 ];
-
-/// The decoded query string, in order.
-///
-/// `identifier` keeps a raw `+` as a plus sign: phone numbers (`+15551234567`) and plus
-/// addresses (`a+b@x.com`) arrive unencoded from some clients, and a form decoder would turn
-/// the `+` into a space. Every other parameter is form-decoded.
-fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    let Some(raw) = raw else { return Vec::new() };
-    raw.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = form_decode(key);
-            let value = if key == "identifier" {
-                percent_encoding::percent_decode_str(value)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            } else {
-                form_decode(value)
-            };
-            (key, value)
-        })
-        .collect()
-}
-
-fn form_decode(text: &str) -> String {
-    form_urlencoded::parse(format!("x={text}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
-}
 
 fn integer(name: &str, value: &str) -> ApiResult<i64> {
     value
@@ -246,15 +216,6 @@ pub async fn list_paginated_users(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn identifier_keeps_a_raw_plus() {
-        let pairs = query_pairs(Some("identifier=+15551234567&order_by=id:ASC+&x=a+b"));
-        assert_eq!(pairs[0], ("identifier".into(), "+15551234567".into()));
-        assert_eq!(pairs[2], ("x".into(), "a b".into()));
-        let pairs = query_pairs(Some("identifier=a%2Bb%40x.com"));
-        assert_eq!(pairs[0].1, "a+b@x.com");
-    }
 
     #[test]
     fn operators_are_parsed() {

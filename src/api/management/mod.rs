@@ -12,7 +12,7 @@ pub mod models;
 mod users;
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::http::AppState;
 
@@ -70,6 +70,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/apps/{app_id}/users/{user_id}/devices/{device_id}",
-            axum::routing::delete(devices::delete_user_device),
+            delete(devices::delete_user_device),
+        )
+        .route(
+            "/apps/{app_id}/users/{user_id}/tokens",
+            delete(users::revoke_user_refresh_tokens),
         )
 }

@@ -135,13 +135,9 @@ pub struct UserInfo {
 }
 
 impl From<UserWithDevices> for UserInfo {
-    fn from(UserWithDevices { user, devices }: UserWithDevices) -> Self {
-        let mut webauthn_types: Vec<WebAuthnType> = Vec::new();
-        for device in &devices {
-            if !webauthn_types.contains(&device.device_type) {
-                webauthn_types.push(device.device_type);
-            }
-        }
+    fn from(full: UserWithDevices) -> Self {
+        let webauthn_types = full.webauthn_types();
+        let UserWithDevices { user, devices } = full;
         Self {
             item: ListPaginatedUsersItem::from(user),
             recent_events: Vec::new(),

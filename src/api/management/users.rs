@@ -224,3 +224,22 @@ async fn set_status(
     };
     change_user(state, app_id, &user_id, &changes).await
 }
+
+/// Passage: `revoke-user-refresh-tokens`: 200 with an empty body; every refresh token the user
+/// holds stops working (auth tokens already issued stay valid until they expire).
+pub async fn revoke_user_refresh_tokens(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiPath((_, user_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let user_id = checked_user_id(user_id)?;
+    if state.store.user(&auth.app_id, &user_id).await?.is_none() {
+        return Err(ApiError::user_not_found());
+    }
+    let now = Timestamp::from_datetime(state.clock.now());
+    state
+        .store
+        .revoke_user_refresh_tokens(&auth.app_id, &user_id, now)
+        .await?;
+    Ok(StatusCode::OK)
+}

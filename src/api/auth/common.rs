@@ -1,0 +1,57 @@
+//! What several Auth API handlers need: the app of the path, identifier rules, delivery.
+
+use crate::domain::app::App;
+use crate::domain::identifiers::Identifier;
+use crate::domain::ids::new_id;
+use crate::domain::messages::Message;
+use crate::domain::timestamp::Timestamp;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+
+pub async fn load_app(state: &AppState, app_id: &str) -> ApiResult<App> {
+    state
+        .store
+        .app(app_id)
+        .await?
+        .ok_or_else(ApiError::app_not_found)
+}
+
+/// Parses an identifier and checks the app accepts its kind (`allowed_identifier`).
+pub fn identifier(app: &App, raw: &str) -> ApiResult<Identifier> {
+    let identifier = Identifier::parse(raw)
+        .map_err(|problem| ApiError::invalid_request(format!("identifier: {problem}")))?;
+    let allowed = app.settings.allowed_identifier.as_str();
+    let accepted = match identifier {
+        Identifier::Email(_) => allowed != "phone",
+        Identifier::Phone(_) => allowed != "email",
+    };
+    if accepted {
+        Ok(identifier)
+    } else {
+        Err(ApiError::invalid_request(format!(
+            "identifier: this app accepts only {allowed} identifiers"
+        )))
+    }
+}
+
+/// Registration is refused when the app has closed public sign-up.
+pub fn check_public_signup(app: &App) -> ApiResult<()> {
+    if app.settings.public_signup {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            ErrorCode::OperationNotAllowed,
+            "Public sign-up is disabled for this app.",
+        ))
+    }
+}
+
+/// "Sends" a message: it lands in the inbox.
+pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
+    let now = Timestamp::from_datetime(state.clock.now());
+    state
+        .store
+        .insert_message(&new_id(), &app.id, message, now)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! One-time passcodes: register, login, activate.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use rand::Rng;
+use serde::Deserialize;
+use time::Duration;
+
+use super::common::{check_public_signup, deliver, identifier, load_app};
+use super::models::{AuthResponse, OneTimePasscodeResponse};
+use super::session::{Family, issue};
+use super::users::create_pending_user;
+use crate::domain::app::App;
+use crate::domain::identifiers::Identifier;
+use crate::domain::ids::{hash_secret, new_id};
+use crate::domain::messages::{self, Channel, MessageKind};
+use crate::domain::timestamp::Timestamp;
+use crate::domain::user::{User, UserStatus};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, PathApp};
+use crate::store::{NewOtp, OtpOutcome};
+
+/// Wrong codes allowed before a passcode dies.
+const MAX_WRONG_CODES: i64 = 5;
+
+/// Passage: `RegisterOneTimePasscodeRequest` and `LoginOneTimePasscodeRequest`.
+#[derive(Debug, Deserialize)]
+pub struct OtpRequest {
+    pub identifier: String,
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// Passage: `ActivateOneTimePasscodeRequest`.
+#[derive(Debug, Deserialize)]
+pub struct ActivateOtpRequest {
+    pub otp: String,
+    pub otp_id: String,
+}
+
+fn check_enabled(app: &App) -> ApiResult<()> {
+    if app.settings.auth_methods.otp.enabled {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            ErrorCode::OperationNotAllowed,
+            "One-time passcodes are disabled for this app.",
+        ))
+    }
+}
+
+/// The passcode's hash is bound to its id, so equal codes of two passcodes differ at rest.
+fn code_hash(otp_id: &str, code: &str) -> String {
+    hash_secret(&format!("{otp_id}:{code}"))
+}
+
+/// Passage: `register-one-time-passcode`, 201. Creates the user (`pending`) or reuses a
+/// pending one; an active or inactive user already has the identifier.
+pub async fn register_otp(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<OtpRequest>,
+) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
+    let app = load_app(&state, &app_id).await?;
+    check_enabled(&app)?;
+    check_public_signup(&app)?;
+    let identifier = identifier(&app, &request.identifier)?;
+    let user = match state.store.user_by_identifier(&app.id, &identifier).await? {
+        Some(user) if user.status == UserStatus::Pending => user,
+        Some(_) => return Err(ApiError::invalid_request("user: already exists.")),
+        None => create_pending_user(&state, &app.id, &identifier, None).await?,
+    };
+    let kind = MessageKind::RegisterOtp;
+    send_otp(&state, &app, &user, &identifier, kind, request.language).await
+}
+
+/// Passage: `login-one-time-passcode`, 201.
+pub async fn login_otp(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<OtpRequest>,
+) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
+    let app = load_app(&state, &app_id).await?;
+    check_enabled(&app)?;
+    let identifier = identifier(&app, &request.identifier)?;
+    let user = state
+        .store
+        .user_by_identifier(&app.id, &identifier)
+        .await?
+        .ok_or_else(ApiError::user_not_found)?;
+    if user.status == UserStatus::Inactive {
+        return Err(ApiError::user_not_active());
+    }
+    let kind = MessageKind::LoginOtp;
+    send_otp(&state, &app, &user, &identifier, kind, request.language).await
+}
+
+async fn send_otp(
+    state: &AppState,
+    app: &App,
+    user: &User,
+    identifier: &Identifier,
+    kind: MessageKind,
+    language: Option<String>,
+) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    let otp_id = new_id();
+    let now = Timestamp::from_datetime(state.clock.now());
+    let ttl = app.settings.auth_methods.otp.ttl;
+    let (channel, recipient) = match identifier {
+        Identifier::Email(email) => (Channel::Email, email),
+        Identifier::Phone(phone) => (Channel::Sms, phone),
+    };
+    let purpose = match kind {
+        MessageKind::RegisterOtp => "register",
+        MessageKind::LoginOtp => "login",
+    };
+    state
+        .store
+        .insert_otp(&NewOtp {
+            id: &otp_id,
+            app_id: &app.id,
+            user_id: &user.id,
+            code_hash: &code_hash(&otp_id, &code),
+            purpose,
+            channel: if channel == Channel::Email {
+                "email"
+            } else {
+                "phone"
+            },
+            created_at: now,
+            expires_at: Timestamp::from_datetime(now.datetime() + Duration::seconds(ttl)),
+        })
+        .await?;
+    let language = messages::language(language.as_deref(), &app.settings.default_language);
+    let message = messages::otp_message(
+        &app.settings.name,
+        channel,
+        recipient,
+        kind,
+        language,
+        &code,
+        ttl,
+    );
+    deliver(state, app, &message).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OneTimePasscodeResponse { otp_id }),
+    ))
+}
+
+/// Passage: `activate-one-time-passcode`. Single use; after five wrong codes the passcode is
+/// dead and every further try is 401 `exceeded_attempts`.
+pub async fn activate_otp(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<ActivateOtpRequest>,
+) -> ApiResult<Json<AuthResponse>> {
+    let app = load_app(&state, &app_id).await?;
+    let now = Timestamp::from_datetime(state.clock.now());
+    let outcome = state
+        .store
+        .redeem_otp(
+            &app.id,
+            &request.otp_id,
+            &code_hash(&request.otp_id, request.otp.trim()),
+            now,
+            MAX_WRONG_CODES,
+        )
+        .await?;
+    let (user_id, channel) = match outcome {
+        OtpOutcome::Redeemed { user_id, channel } => (user_id, channel),
+        OtpOutcome::WrongCode => {
+            return Err(ApiError::invalid_request(
+                "otp: the one-time passcode is wrong.",
+            ));
+        }
+        OtpOutcome::Invalid => {
+            return Err(ApiError::invalid_request(
+                "otp_id: no such one-time passcode, or it was used or has expired.",
+            ));
+        }
+        OtpOutcome::Exhausted => {
+            return Err(ApiError::unauthorized(
+                ErrorCode::ExceededAttempts,
+                "Too many wrong one-time passcodes: request a new one.",
+            ));
+        }
+    };
+    let user = state
+        .store
+        .user(&app.id, &user_id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)?;
+    if user.status == UserStatus::Inactive {
+        return Err(ApiError::user_not_active());
+    }
+    state
+        .store
+        .record_login(&app.id, &user_id, Some(&channel), now)
+        .await?;
+    let auth_result = issue(&state, &app, &user_id, Family::New).await?;
+    Ok(Json(AuthResponse { auth_result }))
+}

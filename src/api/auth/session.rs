@@ -1,0 +1,77 @@
+//! Issuing a session: a signed auth token, and a refresh token when the app has them on.
+//! Every way of logging in (passcode, magic link, passkey) ends here.
+
+use time::Duration;
+
+use super::models::AuthResult;
+use crate::domain::app::App;
+use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
+use crate::domain::timestamp::Timestamp;
+use crate::domain::tokens::AuthTokenClaims;
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::store::NewRefreshToken;
+
+const REFRESH_TOKEN_LEN: usize = 48;
+
+/// Where a new refresh token belongs: a new login starts a family; a rotation continues one,
+/// keeping its absolute end.
+pub enum Family {
+    New,
+    Continue { id: String, expires_at: Timestamp },
+}
+
+pub async fn issue(
+    state: &AppState,
+    app: &App,
+    user_id: &str,
+    family: Family,
+) -> ApiResult<AuthResult> {
+    let now = Timestamp::from_datetime(state.clock.now());
+    let settings = &app.settings;
+    let key = state
+        .store
+        .active_signing_key(&app.id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("app {} has no signing key", app.id)))?;
+    let claims = AuthTokenClaims::new(
+        &app.id,
+        &settings.auth_origin,
+        user_id,
+        now.unix_seconds(),
+        settings.session_timeout_length,
+    );
+    let auth_token = key.sign(&claims).map_err(ApiError::internal)?;
+    let (refresh_token, refresh_token_expiration) = if settings.refresh_enabled {
+        let (family_id, expires_at) = match family {
+            Family::New => {
+                let lifetime = Duration::seconds(settings.refresh_absolute_lifetime);
+                (
+                    new_id(),
+                    Timestamp::from_datetime(now.datetime() + lifetime),
+                )
+            }
+            Family::Continue { id, expires_at } => (id, expires_at),
+        };
+        let token = random_alphanumeric(REFRESH_TOKEN_LEN);
+        let record = NewRefreshToken {
+            id: &new_id(),
+            app_id: &app.id,
+            user_id,
+            family_id: &family_id,
+            token_hash: &hash_secret(&token),
+            created_at: now,
+            expires_at,
+        };
+        state.store.insert_refresh_token(&record).await?;
+        (Some(token), Some(expires_at.unix_seconds()))
+    } else {
+        (None, None)
+    };
+    Ok(AuthResult {
+        auth_token,
+        redirect_url: settings.redirect_url.clone(),
+        refresh_token,
+        refresh_token_expiration,
+    })
+}

@@ -1,0 +1,121 @@
+//! Pre-login user lookups and creation (Auth API).
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::common::{check_public_signup, identifier, load_app};
+use super::models::{CreateUserResponse, User, UserResponse};
+use crate::domain::identifiers::Identifier;
+use crate::domain::ids::new_id;
+use crate::domain::metadata;
+use crate::domain::timestamp::Timestamp;
+use crate::domain::user::{User as UserRecord, UserStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, PathApp};
+use crate::http::query::query_pairs;
+use crate::store::{NewUser, WriteError};
+
+/// Passage: `get-user` (Auth API): `{"user": null}` for an unknown identifier, which is how
+/// passage-elements decides between login and registration.
+pub async fn get_user(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<UserResponse>> {
+    let app = load_app(&state, &app_id).await?;
+    let raw = query_pairs(query.as_deref())
+        .into_iter()
+        .find(|(name, _)| name == "identifier")
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ApiError::invalid_request("identifier: required"))?;
+    let identifier = identifier(&app, &raw)?;
+    let Some(found) = state.store.user_by_identifier(&app.id, &identifier).await? else {
+        return Ok(Json(UserResponse { user: None }));
+    };
+    let user = state.store.user_with_devices(&app.id, &found.id).await?;
+    Ok(Json(UserResponse {
+        user: user.map(User::from),
+    }))
+}
+
+/// Passage: `CreateUserParams`.
+#[derive(Debug, Deserialize)]
+pub struct CreateUserParams {
+    pub identifier: String,
+    #[serde(default)]
+    pub user_metadata: Option<Map<String, Value>>,
+}
+
+/// Passage: `create-user` (Auth API), 201. The user is `pending` until their first login.
+pub async fn create_user(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<CreateUserParams>,
+) -> ApiResult<(StatusCode, Json<CreateUserResponse>)> {
+    let app = load_app(&state, &app_id).await?;
+    check_public_signup(&app)?;
+    let identifier = identifier(&app, &request.identifier)?;
+    let metadata = request
+        .user_metadata
+        .map(|metadata| metadata::validate(&app.user_metadata_schema, metadata))
+        .transpose()
+        .map_err(ApiError::invalid_request)?;
+    let user = create_pending_user(&state, &app.id, &identifier, metadata.as_ref()).await?;
+    let created = state
+        .store
+        .user_with_devices(&app.id, &user.id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreateUserResponse {
+            user: User::from(created),
+        }),
+    ))
+}
+
+/// Creates a `pending` user with this identifier; 400 `user: already exists.` when taken.
+pub async fn create_pending_user(
+    state: &AppState,
+    app_id: &str,
+    identifier: &Identifier,
+    metadata: Option<&Map<String, Value>>,
+) -> ApiResult<UserRecord> {
+    let (email, phone) = match identifier {
+        Identifier::Email(email) => (email.as_str(), ""),
+        Identifier::Phone(phone) => ("", phone.as_str()),
+    };
+    let id = new_id();
+    let user = NewUser {
+        id: &id,
+        app_id,
+        email,
+        phone,
+        external_id: "",
+        status: UserStatus::Pending,
+        email_verified: false,
+        phone_verified: false,
+        user_metadata: metadata,
+        login_count: 0,
+        last_login_at: Timestamp::NEVER,
+        created_at: Timestamp::from_datetime(state.clock.now()),
+    };
+    state
+        .store
+        .insert_user(&user)
+        .await
+        .map_err(|error| match error {
+            WriteError::Conflict(_) => ApiError::invalid_request("user: already exists."),
+            WriteError::Database(error) => ApiError::internal(error),
+        })?;
+    state
+        .store
+        .user(app_id, &id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)
+}

@@ -1,0 +1,175 @@
+//! `/_emulator/inbox`: every email and SMS the emulator "sent", with the magic link or passcode
+//! already extracted, for tests and people to read.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use serde::Serialize;
+
+use crate::domain::identifiers::Identifier;
+use crate::domain::messages::{Channel, MessageKind};
+use crate::domain::timestamp::Timestamp;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::ApiPath;
+use crate::http::query::query_pairs;
+use crate::store::{MessageFilter, StoredMessage};
+
+const DEFAULT_LIMIT: i64 = 50;
+const MAX_LIMIT: i64 = 500;
+
+/// A captured message.
+#[derive(Debug, Serialize)]
+pub struct InboxMessage {
+    pub id: String,
+    pub app_id: String,
+    pub channel: Channel,
+    pub to: String,
+    pub kind: MessageKind,
+    pub language: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub magic_link: Option<String>,
+    pub otp: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl From<StoredMessage> for InboxMessage {
+    fn from(message: StoredMessage) -> Self {
+        Self {
+            id: message.id,
+            app_id: message.app_id,
+            channel: message.channel,
+            to: message.recipient,
+            kind: message.kind,
+            language: message.language,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            magic_link: message.magic_link,
+            otp: message.otp,
+            created_at: message.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InboxPage {
+    pub messages: Vec<InboxMessage>,
+    pub total: i64,
+    pub page: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Deleted {
+    pub deleted: u64,
+}
+
+/// The filters and paging of a query string. `to` is matched after normalising it as an
+/// identifier, so `ADA@example.com` and `+1 415 555 2671` find what was sent.
+fn filter_of(query: Option<&str>) -> ApiResult<(MessageFilter, i64, i64)> {
+    let mut filter = MessageFilter::default();
+    let (mut page, mut limit) = (1, DEFAULT_LIMIT);
+    for (name, value) in query_pairs(query) {
+        let number = || {
+            value.parse::<i64>().map_err(|_| {
+                ApiError::invalid_request(format!("{name}: `{value}` is not an integer"))
+            })
+        };
+        match name.as_str() {
+            "to" => {
+                filter.recipient = Some(match Identifier::parse(&value) {
+                    Ok(Identifier::Email(email)) => email,
+                    Ok(Identifier::Phone(phone)) => phone,
+                    Err(_) => value.trim().to_lowercase(),
+                });
+            }
+            "channel" => {
+                filter.channel = Some(Channel::parse(&value).ok_or_else(|| {
+                    ApiError::invalid_request(format!("channel: `{value}` is not email or sms"))
+                })?);
+            }
+            "kind" => {
+                filter.kind = Some(MessageKind::parse(&value).ok_or_else(|| {
+                    ApiError::invalid_request(format!("kind: `{value}` is not a message kind"))
+                })?);
+            }
+            "app_id" => filter.app_id = Some(value),
+            "page" => page = number()?,
+            "limit" => limit = number()?,
+            _ => {}
+        }
+    }
+    if page < 1 || !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid_request(format!(
+            "page must be 1 or more and limit between 1 and {MAX_LIMIT}"
+        )));
+    }
+    Ok((filter, page, limit))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found(ErrorCode::MessageNotFound, "Message not found.")
+}
+
+/// Newest first, filtered by `to`, `channel`, `kind`, `app_id`; paged by `page` and `limit`.
+pub async fn list_messages(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<InboxPage>> {
+    let (filter, page, limit) = filter_of(query.as_deref())?;
+    let (messages, total) = state
+        .store
+        .list_messages(&filter, limit, (page - 1) * limit)
+        .await?;
+    Ok(Json(InboxPage {
+        messages: messages.into_iter().map(InboxMessage::from).collect(),
+        total,
+        page,
+        limit,
+    }))
+}
+
+/// The newest message matching the filters (usually `to`); 404 when there is none.
+pub async fn latest_message(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<InboxMessage>> {
+    let (filter, _, _) = filter_of(query.as_deref())?;
+    let message = state
+        .store
+        .latest_message(&filter, 0)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(InboxMessage::from(message)))
+}
+
+pub async fn get_message(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<InboxMessage>> {
+    let message = state.store.message(&id).await?.ok_or_else(not_found)?;
+    Ok(Json(InboxMessage::from(message)))
+}
+
+/// Deletes every message matching the filters (all of them without filters).
+pub async fn delete_messages(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Deleted>> {
+    let (filter, _, _) = filter_of(query.as_deref())?;
+    let deleted = state.store.delete_messages(&filter).await?;
+    Ok(Json(Deleted { deleted }))
+}
+
+pub async fn delete_message(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Deleted>> {
+    if state.store.delete_message(&id).await? {
+        Ok(Json(Deleted { deleted: 1 }))
+    } else {
+        Err(not_found())
+    }
+}
