@@ -17,6 +17,7 @@ pub enum ErrorCode {
     // 401
     InvalidAccessToken,
     InvalidRefreshToken,
+    InvalidMagicLink,
     ExceededAttempts,
     // 403
     OperationNotAllowed,
@@ -24,6 +25,7 @@ pub enum ErrorCode {
     // 404
     AppNotFound,
     UserNotFound,
+    MagicLinkNotFound,
     DeviceNotFound,
     ApiKeyNotFound,
     MetadataFieldNotFound,

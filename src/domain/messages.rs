@@ -36,6 +36,10 @@ impl Channel {
 pub enum MessageKind {
     LoginOtp,
     RegisterOtp,
+    LoginMagicLink,
+    RegisterMagicLink,
+    /// A link proving the user owns an identifier (Management `type: verify_identifier`).
+    VerifyIdentifier,
 }
 
 impl MessageKind {
@@ -43,6 +47,9 @@ impl MessageKind {
         match self {
             Self::LoginOtp => "login_otp",
             Self::RegisterOtp => "register_otp",
+            Self::LoginMagicLink => "login_magic_link",
+            Self::RegisterMagicLink => "register_magic_link",
+            Self::VerifyIdentifier => "verify_identifier",
         }
     }
 
@@ -50,6 +57,9 @@ impl MessageKind {
         match text {
             "login_otp" => Some(Self::LoginOtp),
             "register_otp" => Some(Self::RegisterOtp),
+            "login_magic_link" => Some(Self::LoginMagicLink),
+            "register_magic_link" => Some(Self::RegisterMagicLink),
+            "verify_identifier" => Some(Self::VerifyIdentifier),
             _ => None,
         }
     }
@@ -121,44 +131,138 @@ fn otp_wording(language: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// (subject with `{app}`, body with `{link}` and `{minutes}`) per language: sign-in links.
+fn sign_in_link_wording(language: &str) -> (&'static str, &'static str) {
+    match language {
+        "de" => (
+            "Ihr Anmeldelink für {app}",
+            "Melden Sie sich mit diesem Link an: {link} Er ist {minutes} Minuten gültig.",
+        ),
+        "es" => (
+            "Tu enlace de acceso a {app}",
+            "Inicia sesión con este enlace: {link} Caduca en {minutes} minutos.",
+        ),
+        "it" => (
+            "Il tuo link di accesso a {app}",
+            "Accedi con questo link: {link} Scade tra {minutes} minuti.",
+        ),
+        "pl" => (
+            "Twój link logowania do {app}",
+            "Zaloguj się, używając tego linku: {link} Wygasa za {minutes} min.",
+        ),
+        "pt" => (
+            "Seu link de acesso ao {app}",
+            "Entre com este link: {link} Ele expira em {minutes} minutos.",
+        ),
+        "zh" => (
+            "您的 {app} 登录链接",
+            "请使用此链接登录：{link} {minutes} 分钟内有效。",
+        ),
+        _ => (
+            "Your sign-in link for {app}",
+            "Sign in with this link: {link} It expires in {minutes} minutes.",
+        ),
+    }
+}
+
+/// The same for links that verify an identifier.
+fn verify_link_wording(language: &str) -> (&'static str, &'static str) {
+    match language {
+        "de" => (
+            "Bestätigen Sie Ihre Adresse für {app}",
+            "Bestätigen Sie sie mit diesem Link: {link} Er ist {minutes} Minuten gültig.",
+        ),
+        "es" => (
+            "Verifica tu dirección para {app}",
+            "Verifícala con este enlace: {link} Caduca en {minutes} minutos.",
+        ),
+        "it" => (
+            "Verifica il tuo indirizzo per {app}",
+            "Verificalo con questo link: {link} Scade tra {minutes} minuti.",
+        ),
+        "pl" => (
+            "Potwierdź swój adres w {app}",
+            "Potwierdź go, używając tego linku: {link} Wygasa za {minutes} min.",
+        ),
+        "pt" => (
+            "Confirme seu endereço no {app}",
+            "Confirme-o com este link: {link} Ele expira em {minutes} minutos.",
+        ),
+        "zh" => (
+            "验证您在 {app} 的身份",
+            "请使用此链接验证：{link} {minutes} 分钟内有效。",
+        ),
+        _ => (
+            "Verify your address for {app}",
+            "Verify it with this link: {link} It expires in {minutes} minutes.",
+        ),
+    }
+}
+
+/// Who gets a message, in which language, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    pub app_name: &'a str,
+    pub channel: Channel,
+    pub recipient: &'a str,
+    pub kind: MessageKind,
+    pub language: &'static str,
+    pub ttl_seconds: i64,
+}
+
 /// A one-time passcode by email or SMS.
-pub fn otp_message(
-    app_name: &str,
-    channel: Channel,
-    recipient: &str,
-    kind: MessageKind,
-    language: &'static str,
-    code: &str,
-    ttl_seconds: i64,
-) -> Message {
-    let (subject, body) = otp_wording(language);
-    let minutes = ((ttl_seconds + 59) / 60).max(1).to_string();
-    let subject = subject.replace("{app}", app_name);
-    let text = body.replace("{code}", code).replace("{minutes}", &minutes);
-    let html = format!(
-        "<!doctype html><html lang=\"{language}\"><body><h1>{}</h1><p>{}</p>\
-         <p style=\"font-size:2em;letter-spacing:.3em\"><strong>{code}</strong></p></body></html>",
-        escape_html(&subject),
-        escape_html(&text),
-    );
-    let text = match channel {
-        Channel::Email => format!("{subject}\n\n{text}\n"),
-        Channel::Sms => format!("{app_name}: {text}"),
+pub fn otp_message(envelope: Envelope<'_>, code: &str) -> Message {
+    let (subject, body) = otp_wording(envelope.language);
+    let body = body.replace("{code}", code);
+    let highlight =
+        format!("<p style=\"font-size:2em;letter-spacing:.3em\"><strong>{code}</strong></p>");
+    Message {
+        otp: Some(code.to_owned()),
+        ..render(envelope, subject, &body, &highlight)
+    }
+}
+
+/// A magic link by email or SMS.
+pub fn magic_link_message(envelope: Envelope<'_>, link: &str) -> Message {
+    let (subject, body) = match envelope.kind {
+        MessageKind::VerifyIdentifier => verify_link_wording(envelope.language),
+        _ => sign_in_link_wording(envelope.language),
+    };
+    let body = body.replace("{link}", link);
+    let escaped = escape_html(link);
+    let highlight = format!("<p><a href=\"{escaped}\">{escaped}</a></p>");
+    Message {
+        magic_link: Some(link.to_owned()),
+        ..render(envelope, subject, &body, &highlight)
+    }
+}
+
+fn render(envelope: Envelope<'_>, subject: &str, body: &str, highlight: &str) -> Message {
+    let minutes = ((envelope.ttl_seconds + 59) / 60).max(1).to_string();
+    let subject = subject.replace("{app}", envelope.app_name);
+    let body = body.replace("{minutes}", &minutes);
+    let (text, html) = match envelope.channel {
+        Channel::Email => (
+            format!("{subject}\n\n{body}\n"),
+            format!(
+                "<!doctype html><html lang=\"{}\"><body><h1>{}</h1><p>{}</p>{highlight}</body></html>",
+                envelope.language,
+                escape_html(&subject),
+                escape_html(&body),
+            ),
+        ),
+        Channel::Sms => (format!("{}: {body}", envelope.app_name), String::new()),
     };
     Message {
-        channel,
-        recipient: recipient.to_owned(),
-        kind,
-        language,
+        channel: envelope.channel,
+        recipient: envelope.recipient.to_owned(),
+        kind: envelope.kind,
+        language: envelope.language,
         subject,
-        html: if channel == Channel::Email {
-            html
-        } else {
-            String::new()
-        },
         text,
+        html,
         magic_link: None,
-        otp: Some(code.to_owned()),
+        otp: None,
     }
 }
 
@@ -190,16 +294,16 @@ mod tests {
     }
 
     #[test]
-    fn otp_messages_carry_the_code() {
-        let message = otp_message(
-            "Shop <&>",
-            Channel::Email,
-            "a@b.co",
-            MessageKind::LoginOtp,
-            "en",
-            "012345",
-            300,
-        );
+    fn messages_carry_the_code_or_the_link() {
+        let envelope = Envelope {
+            app_name: "Shop <&>",
+            channel: Channel::Email,
+            recipient: "a@b.co",
+            kind: MessageKind::LoginOtp,
+            language: "en",
+            ttl_seconds: 300,
+        };
+        let message = otp_message(envelope, "012345");
         assert_eq!(message.subject, "Your one-time passcode for Shop <&>");
         assert_eq!(
             message.text,
@@ -207,19 +311,37 @@ mod tests {
         );
         assert!(message.html.contains("Shop &lt;&amp;&gt;") && message.html.contains("012345"));
         assert_eq!(message.otp.as_deref(), Some("012345"));
+
         let sms = otp_message(
-            "Shop",
-            Channel::Sms,
-            "+14155552671",
-            MessageKind::RegisterOtp,
-            "de",
+            Envelope {
+                app_name: "Shop",
+                channel: Channel::Sms,
+                recipient: "+14155552671",
+                kind: MessageKind::RegisterOtp,
+                language: "de",
+                ttl_seconds: 60,
+            },
             "999999",
-            60,
         );
         assert_eq!(
             sms.text,
             "Shop: Ihr Code lautet 999999. Er ist 1 Minuten gültig."
         );
         assert_eq!(sms.html, "");
+
+        let url = "http://localhost:3000/?psg_magic_link=abc&x=<1>";
+        let link = magic_link_message(
+            Envelope {
+                kind: MessageKind::LoginMagicLink,
+                ..envelope
+            },
+            url,
+        );
+        assert_eq!(link.magic_link.as_deref(), Some(url));
+        assert_eq!(link.subject, "Your sign-in link for Shop <&>");
+        assert!(
+            link.html
+                .contains("href=\"http://localhost:3000/?psg_magic_link=abc&amp;x=&lt;1&gt;\"")
+        );
     }
 }

@@ -7,6 +7,7 @@ mod api_keys;
 mod apps;
 mod devices;
 mod fixtures;
+mod magic_links;
 mod messages;
 mod metadata_schema;
 mod otps;
@@ -30,6 +31,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 pub use api_keys::{ApiKey, NewApiKey};
 pub use apps::KeyCheck;
 pub use fixtures::FixtureSummary;
+pub use magic_links::{MagicLinkRecord, NewMagicLink};
 pub use messages::{MessageFilter, StoredMessage};
 pub use otps::{NewOtp, OtpOutcome};
 pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};

@@ -13,6 +13,7 @@ mod fixtures;
 mod helpers;
 mod inbox;
 mod list_users;
+mod magic_links;
 mod metadata_schema;
 mod otp;
 mod persistence;

@@ -1,10 +1,12 @@
 //! What several Auth API handlers need: the app of the path, identifier rules, delivery.
 
+use super::users::create_pending_user;
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::new_id;
-use crate::domain::messages::Message;
+use crate::domain::messages::{Channel, Message};
 use crate::domain::timestamp::Timestamp;
+use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 
@@ -54,4 +56,40 @@ pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResul
         .insert_message(&new_id(), &app.id, message, now)
         .await?;
     Ok(())
+}
+
+/// Where a message for this identifier goes.
+pub fn destination(identifier: &Identifier) -> (Channel, &str) {
+    match identifier {
+        Identifier::Email(email) => (Channel::Email, email),
+        Identifier::Phone(phone) => (Channel::Sms, phone),
+    }
+}
+
+/// The user a registration is for: a new `pending` user, or one whose registration was never
+/// finished; anyone else already has the identifier.
+pub async fn registering_user(
+    state: &AppState,
+    app: &App,
+    identifier: &Identifier,
+) -> ApiResult<User> {
+    check_public_signup(app)?;
+    match state.store.user_by_identifier(&app.id, identifier).await? {
+        Some(user) if user.status == UserStatus::Pending => Ok(user),
+        Some(_) => Err(ApiError::invalid_request("user: already exists.")),
+        None => create_pending_user(state, &app.id, identifier, None).await,
+    }
+}
+
+/// The user a login is for: 404 when unknown, 403 when deactivated.
+pub async fn login_user(state: &AppState, app: &App, identifier: &Identifier) -> ApiResult<User> {
+    let user = state
+        .store
+        .user_by_identifier(&app.id, identifier)
+        .await?
+        .ok_or_else(ApiError::user_not_found)?;
+    if user.status == UserStatus::Inactive {
+        return Err(ApiError::user_not_active());
+    }
+    Ok(user)
 }

@@ -2,16 +2,17 @@
 //! No credentials, except the current-user endpoints (a user's auth token).
 
 mod app;
-mod common;
+pub(crate) mod common;
+pub(crate) mod magic_link;
 pub mod models;
 mod otp;
 mod session;
 mod tokens;
-mod users;
+pub(crate) mod users;
 mod well_known;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 use crate::http::AppState;
 
@@ -29,6 +30,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/apps/{app_id}/users",
             get(users::get_user).post(users::create_user),
+        )
+        .route(
+            "/apps/{app_id}/register/magic-link",
+            post(magic_link::register_magic_link),
+        )
+        .route(
+            "/apps/{app_id}/login/magic-link",
+            post(magic_link::login_magic_link),
+        )
+        .route(
+            "/apps/{app_id}/magic-link/activate",
+            patch(magic_link::activate_magic_link),
+        )
+        .route(
+            "/apps/{app_id}/magic-link/status",
+            post(magic_link::magic_link_status),
         )
         .route("/apps/{app_id}/register/otp", post(otp::register_otp))
         .route("/apps/{app_id}/login/otp", post(otp::login_otp))

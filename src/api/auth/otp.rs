@@ -7,14 +7,13 @@ use rand::Rng;
 use serde::Deserialize;
 use time::Duration;
 
-use super::common::{check_public_signup, deliver, identifier, load_app};
+use super::common::{deliver, destination, identifier, load_app, login_user, registering_user};
 use super::models::{AuthResponse, OneTimePasscodeResponse};
 use super::session::{Family, issue};
-use super::users::create_pending_user;
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};
-use crate::domain::messages::{self, Channel, MessageKind};
+use crate::domain::messages::{self, Channel, Envelope, MessageKind};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -65,13 +64,8 @@ pub async fn register_otp(
 ) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
     let app = load_app(&state, &app_id).await?;
     check_enabled(&app)?;
-    check_public_signup(&app)?;
     let identifier = identifier(&app, &request.identifier)?;
-    let user = match state.store.user_by_identifier(&app.id, &identifier).await? {
-        Some(user) if user.status == UserStatus::Pending => user,
-        Some(_) => return Err(ApiError::invalid_request("user: already exists.")),
-        None => create_pending_user(&state, &app.id, &identifier, None).await?,
-    };
+    let user = registering_user(&state, &app, &identifier).await?;
     let kind = MessageKind::RegisterOtp;
     send_otp(&state, &app, &user, &identifier, kind, request.language).await
 }
@@ -85,14 +79,7 @@ pub async fn login_otp(
     let app = load_app(&state, &app_id).await?;
     check_enabled(&app)?;
     let identifier = identifier(&app, &request.identifier)?;
-    let user = state
-        .store
-        .user_by_identifier(&app.id, &identifier)
-        .await?
-        .ok_or_else(ApiError::user_not_found)?;
-    if user.status == UserStatus::Inactive {
-        return Err(ApiError::user_not_active());
-    }
+    let user = login_user(&state, &app, &identifier).await?;
     let kind = MessageKind::LoginOtp;
     send_otp(&state, &app, &user, &identifier, kind, request.language).await
 }
@@ -109,13 +96,11 @@ async fn send_otp(
     let otp_id = new_id();
     let now = Timestamp::from_datetime(state.clock.now());
     let ttl = app.settings.auth_methods.otp.ttl;
-    let (channel, recipient) = match identifier {
-        Identifier::Email(email) => (Channel::Email, email),
-        Identifier::Phone(phone) => (Channel::Sms, phone),
-    };
-    let purpose = match kind {
-        MessageKind::RegisterOtp => "register",
-        MessageKind::LoginOtp => "login",
+    let (channel, recipient) = destination(identifier);
+    let purpose = if kind == MessageKind::RegisterOtp {
+        "register"
+    } else {
+        "login"
     };
     state
         .store
@@ -135,15 +120,15 @@ async fn send_otp(
         })
         .await?;
     let language = messages::language(language.as_deref(), &app.settings.default_language);
-    let message = messages::otp_message(
-        &app.settings.name,
+    let envelope = Envelope {
+        app_name: &app.settings.name,
         channel,
         recipient,
         kind,
         language,
-        &code,
-        ttl,
-    );
+        ttl_seconds: ttl,
+    };
+    let message = messages::otp_message(envelope, &code);
     deliver(state, app, &message).await?;
     Ok((
         StatusCode::CREATED,

@@ -7,6 +7,7 @@ mod api_keys;
 mod apps;
 mod devices;
 mod list_users;
+mod magic_links;
 mod metadata_schema;
 pub mod models;
 mod users;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<AppState> {
             get(metadata_schema::get_metadata_field)
                 .patch(metadata_schema::update_metadata_field)
                 .delete(metadata_schema::delete_metadata_field),
+        )
+        .route(
+            "/apps/{app_id}/magic-links",
+            post(magic_links::create_magic_link),
         )
         .route(
             "/apps/{app_id}/users",

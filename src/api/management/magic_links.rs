@@ -1,0 +1,198 @@
+//! Passage: `create-magic-link` (`POST /apps/{app_id}/magic-links`): a backend asks for a login
+//! or verification link, sent to the user or handed back only.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use crate::api::auth::magic_link::{LinkOrder, Purpose, issue_link};
+use crate::api::auth::users::create_pending_user;
+use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, ManagementAuth};
+
+/// Passage: `MagicLinkChannel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MagicLinkChannel {
+    Email,
+    Phone,
+}
+
+/// Passage: `MagicLinkType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MagicLinkType {
+    Login,
+    VerifyIdentifier,
+}
+
+/// Passage: `CreateMagicLinkRequest`. One of `user_id`, `email`, `phone` is needed.
+#[derive(Debug, Deserialize)]
+pub struct CreateMagicLinkRequest {
+    #[serde(default)]
+    pub channel: Option<MagicLinkChannel>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(rename = "type", default)]
+    pub link_type: Option<MagicLinkType>,
+    /// Emulator: absent means `false` (the link is returned, nothing is sent).
+    #[serde(default)]
+    pub send: bool,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub magic_link_path: Option<String>,
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+    /// Minutes, as passage-ruby's client documents it.
+    #[serde(default)]
+    pub ttl: Option<i64>,
+}
+
+/// Passage: `MagicLink` (Management): the whole link, secret included.
+#[derive(Debug, Serialize)]
+pub struct MagicLink {
+    pub activated: bool,
+    pub app_id: String,
+    pub id: String,
+    pub identifier: String,
+    pub redirect_url: String,
+    pub secret: String,
+    /// Minutes.
+    pub ttl: i64,
+    #[serde(rename = "type")]
+    pub link_type: MagicLinkType,
+    pub url: String,
+    pub user_id: String,
+}
+
+/// Passage: `MagicLinkResponse`.
+#[derive(Debug, Serialize)]
+pub struct MagicLinkResponse {
+    pub magic_link: MagicLink,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.trim().is_empty())
+}
+
+/// Passage: `create-magic-link`, 201. An unknown email or phone gets a new (pending) user.
+pub async fn create_magic_link(
+    State(state): State<AppState>,
+    auth: ManagementAuth,
+    ApiJson(request): ApiJson<CreateMagicLinkRequest>,
+) -> ApiResult<(StatusCode, Json<MagicLinkResponse>)> {
+    let app = state
+        .store
+        .app(&auth.app_id)
+        .await?
+        .ok_or_else(ApiError::app_not_found)?;
+    let email = non_empty(request.email)
+        .map(|raw| {
+            normalize_email(&raw).map_err(|e| ApiError::invalid_request(format!("email: {e}")))
+        })
+        .transpose()?;
+    let phone = non_empty(request.phone)
+        .map(|raw| {
+            normalize_phone(&raw).map_err(|e| ApiError::invalid_request(format!("phone: {e}")))
+        })
+        .transpose()?;
+    let channel = request
+        .channel
+        .unwrap_or(if email.is_none() && phone.is_some() {
+            MagicLinkChannel::Phone
+        } else {
+            MagicLinkChannel::Email
+        });
+    let (user, identifier) = if let Some(user_id) = non_empty(request.user_id) {
+        let user = state
+            .store
+            .user(&app.id, &user_id)
+            .await?
+            .ok_or_else(ApiError::user_not_found)?;
+        let identifier = match channel {
+            MagicLinkChannel::Email if !user.email.is_empty() => {
+                Identifier::Email(user.email.clone())
+            }
+            MagicLinkChannel::Phone if !user.phone.is_empty() => {
+                Identifier::Phone(user.phone.clone())
+            }
+            _ => {
+                return Err(ApiError::invalid_request(format!(
+                    "channel: the user has no {} to send to",
+                    if channel == MagicLinkChannel::Email {
+                        "email"
+                    } else {
+                        "phone"
+                    }
+                )));
+            }
+        };
+        (user, identifier)
+    } else {
+        let identifier = match (channel, email, phone) {
+            (MagicLinkChannel::Email, Some(email), _) => Identifier::Email(email),
+            (MagicLinkChannel::Phone, _, Some(phone)) => Identifier::Phone(phone),
+            _ => {
+                return Err(ApiError::invalid_request(
+                    "user_id, or an email or phone matching the channel, is required.",
+                ));
+            }
+        };
+        let user = match state.store.user_by_identifier(&app.id, &identifier).await? {
+            Some(user) => user,
+            None => create_pending_user(&state, &app.id, &identifier, None).await?,
+        };
+        (user, identifier)
+    };
+    let link_type = request.link_type.unwrap_or(MagicLinkType::Login);
+    let ttl_minutes = match request.ttl {
+        Some(minutes) if minutes < 1 => {
+            return Err(ApiError::invalid_request(
+                "ttl: must be at least 1 (minute)",
+            ));
+        }
+        Some(minutes) => minutes,
+        None => (app.settings.auth_methods.magic_link.ttl + 59) / 60,
+    };
+    let redirect_url = non_empty(request.redirect_url);
+    let link = issue_link(
+        &state,
+        LinkOrder {
+            app: &app,
+            user: &user,
+            identifier: &identifier,
+            purpose: match link_type {
+                MagicLinkType::Login => Purpose::Login,
+                MagicLinkType::VerifyIdentifier => Purpose::VerifyIdentifier,
+            },
+            magic_link_path: request.magic_link_path.as_deref(),
+            redirect_url: redirect_url.as_deref(),
+            ttl_seconds: ttl_minutes.saturating_mul(60),
+            language: request.language.as_deref(),
+            send: request.send,
+        },
+    )
+    .await?;
+    let (_, recipient) = crate::api::auth::common::destination(&identifier);
+    let magic_link = MagicLink {
+        activated: false,
+        app_id: app.id.clone(),
+        id: link.id,
+        identifier: recipient.to_owned(),
+        redirect_url: redirect_url.unwrap_or(app.settings.redirect_url),
+        secret: link.secret,
+        ttl: ttl_minutes,
+        link_type,
+        url: link.url,
+        user_id: user.id,
+    };
+    Ok((StatusCode::CREATED, Json(MagicLinkResponse { magic_link })))
+}
