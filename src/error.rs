@@ -26,6 +26,7 @@ pub enum ErrorCode {
     AppNotFound,
     UserNotFound,
     MagicLinkNotFound,
+    SocialConnectionNotFound,
     DeviceNotFound,
     ApiKeyNotFound,
     MetadataFieldNotFound,

@@ -12,7 +12,7 @@ use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::KeyPair as _;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 /// The issuer prefix of every token, as production Passage wrote it.
@@ -147,6 +147,43 @@ impl SigningKey {
     }
 }
 
+/// Checks an auth token of `app_id` against the app's published keys, at the emulator's `now`
+/// (Unix seconds; the emulator's clock may differ from the system's). `Err` says why not.
+pub fn verify(
+    token: &str,
+    keys: &[SigningKey],
+    app_id: &str,
+    now: i64,
+) -> Result<AuthTokenClaims, String> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| "not a JWT".to_owned())?;
+    if header.alg != Algorithm::RS256 {
+        return Err("not signed with RS256".into());
+    }
+    let kid = header.kid.ok_or("no kid in the header")?;
+    let key = keys
+        .iter()
+        .find(|key| key.kid == kid)
+        .ok_or("signed by a key this app does not publish")?;
+    let jwk = key.jwk();
+    let decoding = DecodingKey::from_rsa_components(&jwk.n, &jwk.e).map_err(|e| e.to_string())?;
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.set_audience(&[app_id]);
+    validation.set_issuer(&[format!("{ISSUER_PREFIX}{app_id}")]);
+    validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
+    let claims = jsonwebtoken::decode::<AuthTokenClaims>(token, &decoding, &validation)
+        .map_err(|error| error.to_string())?
+        .claims;
+    if now >= claims.exp {
+        return Err("expired".into());
+    }
+    if now < claims.nbf {
+        return Err("not valid yet".into());
+    }
+    Ok(claims)
+}
+
 /// PEM with `\n` line endings, as OpenSSL and most tools write it.
 fn pem_lf(block: &pem::Pem) -> String {
     pem::encode_config(
@@ -158,7 +195,7 @@ fn pem_lf(block: &pem::Pem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
+    use jsonwebtoken::{decode, decode_header};
 
     #[test]
     fn tokens_verify_against_the_jwk() {
@@ -180,6 +217,24 @@ mod tests {
         assert_eq!(decoded.claims, claims);
         assert_eq!(claims.iss, "https://auth.passage.id/v1/apps/app1");
         assert_eq!((claims.nbf, claims.exp), (1_699_999_995, 1_700_000_060));
+    }
+
+    #[test]
+    fn verification_follows_the_given_clock() {
+        let key = SigningKey::generate("kid1".into()).unwrap();
+        let other = SigningKey::generate("kid2".into()).unwrap();
+        let claims = AuthTokenClaims::new("app1", "http://localhost:3000", "user1", 1_000, 60);
+        let token = key.sign(&claims).unwrap();
+        let keys = [key.clone()];
+        assert_eq!(verify(&token, &keys, "app1", 1_000).unwrap(), claims);
+        assert_eq!(verify(&token, &keys, "app1", 1_060).unwrap_err(), "expired");
+        assert_eq!(
+            verify(&token, &keys, "app1", 994).unwrap_err(),
+            "not valid yet"
+        );
+        assert!(verify(&token, &keys, "app2", 1_000).is_err());
+        assert!(verify(&token, &[other], "app1", 1_000).is_err());
+        assert!(verify("nonsense", &keys, "app1", 1_000).is_err());
     }
 
     #[test]

@@ -6,9 +6,13 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use time::Duration;
 
 use super::state::AppState;
+use crate::domain::app::App;
 use crate::domain::ids::{hash_secret, is_plausible_id};
+use crate::domain::timestamp::Timestamp;
+use crate::domain::tokens;
 use crate::error::ApiError;
 use crate::store::KeyCheck;
 
@@ -117,12 +121,12 @@ where
     }
 }
 
-/// The bearer credential of a request, if any.
-fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+/// The bearer credential of a request; `what` names it in the error ("API key").
+fn bearer<'a>(parts: &'a Parts, what: &str) -> Result<&'a str, ApiError> {
     let missing = || {
-        ApiError::invalid_access_token(
-            "Missing API key: send the header `Authorization: Bearer <API key>`.",
-        )
+        ApiError::invalid_access_token(format!(
+            "Missing {what}: send the header `Authorization: Bearer <{what}>`."
+        ))
     };
     let value = parts.headers.get(AUTHORIZATION).ok_or_else(missing)?;
     let value = value.to_str().map_err(|_| missing())?;
@@ -166,7 +170,7 @@ impl FromRequestParts<AppState> for ManagementAuth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let app_id = path_app_id(parts).await?;
-        let key_hash = hash_secret(bearer(parts)?);
+        let key_hash = hash_secret(bearer(parts, "API key")?);
         match state.store.check_api_key(&app_id, &key_hash).await? {
             KeyCheck::NoSuchApp => Err(ApiError::app_not_found()),
             KeyCheck::Valid => Ok(Self { app_id }),
@@ -189,7 +193,7 @@ impl FromRequestParts<AppState> for AdminAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if hash_secret(bearer(parts)?) == *state.admin_key_hash {
+        if hash_secret(bearer(parts, "API key")?) == *state.admin_key_hash {
             Ok(Self)
         } else {
             Err(ApiError::invalid_access_token(
@@ -259,5 +263,44 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthBase {
             .filter(|host| !host.is_empty())
             .unwrap_or("127.0.0.1");
         Ok(Self(format!("http://{host}/auth/v1")))
+    }
+}
+
+/// A signed-in user of the Auth API's current-user endpoints: the bearer is an auth token of
+/// the app in the path, valid at the emulator's time, of a user that still exists.
+#[derive(Debug, Clone)]
+pub struct UserAuth {
+    pub app: App,
+    pub user_id: String,
+}
+
+impl FromRequestParts<AppState> for UserAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let app_id = path_app_id(parts).await?;
+        let app = state
+            .store
+            .app(&app_id)
+            .await?
+            .ok_or_else(ApiError::app_not_found)?;
+        let token = bearer(parts, "auth token")?;
+        let now = Timestamp::from_datetime(state.clock.now());
+        let grace = Duration::seconds(app.settings.session_timeout_length);
+        let since = Timestamp::from_datetime(now.datetime() - grace);
+        let keys = state.store.published_signing_keys(&app_id, since).await?;
+        let claims = tokens::verify(token, &keys, &app_id, now.unix_seconds()).map_err(|why| {
+            ApiError::invalid_access_token(format!("The auth token is not valid: {why}."))
+        })?;
+        if state.store.user(&app_id, &claims.sub).await?.is_none() {
+            return Err(ApiError::user_not_found());
+        }
+        Ok(Self {
+            app,
+            user_id: claims.sub,
+        })
     }
 }

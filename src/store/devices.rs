@@ -103,6 +103,30 @@ impl Store {
         Ok(Some(UserWithDevices::clone(&found)))
     }
 
+    /// Renames a user's device; false when the user has no such device.
+    pub async fn rename_device(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        id: &str,
+        friendly_name: &str,
+        now: Timestamp,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "UPDATE webauthn_devices SET friendly_name = ?, updated_at = ? \
+             WHERE app_id = ? AND user_id = ? AND id = ?",
+        )
+        .bind(friendly_name)
+        .bind(now.0)
+        .bind(app_id)
+        .bind(user_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(result.rows_affected() == 1)
+    }
+
     pub async fn delete_device(
         &self,
         app_id: &str,

@@ -3,6 +3,8 @@
 
 mod app;
 pub(crate) mod common;
+mod current_user;
+mod current_user_models;
 pub(crate) mod magic_link;
 pub mod models;
 mod otp;
@@ -12,7 +14,7 @@ pub(crate) mod users;
 mod well_known;
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::http::AppState;
 
@@ -50,6 +52,32 @@ pub fn routes() -> Router<AppState> {
         .route("/apps/{app_id}/register/otp", post(otp::register_otp))
         .route("/apps/{app_id}/login/otp", post(otp::login_otp))
         .route("/apps/{app_id}/otp/activate", post(otp::activate_otp))
+        .route(
+            "/apps/{app_id}/currentuser",
+            get(current_user::get_current_user),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/devices",
+            get(current_user::get_current_user_devices),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/devices/{device_id}",
+            patch(current_user::update_current_user_device)
+                .delete(current_user::delete_current_user_device),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/user-metadata",
+            get(current_user::get_current_user_metadata)
+                .patch(current_user::update_current_user_metadata),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/social-connections",
+            get(current_user::get_current_user_social_connections),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/social-connections/{social_connection_type}",
+            delete(current_user::delete_current_user_social_connection),
+        )
         .route(
             "/apps/{app_id}/tokens",
             post(tokens::refresh_auth_token).delete(tokens::revoke_refresh_token),

@@ -1,0 +1,179 @@
+//! The signed-in user (`/currentuser`, bearer auth token): profile, devices, metadata, social
+//! connections.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::current_user_models::{
+    Credential, CurrentUser, CurrentUserDevice, CurrentUserDevices, CurrentUserResponse,
+    SocialConnectionsResponse, UserMetadataResponse,
+};
+use super::models::SocialConnections;
+use crate::domain::ids::is_plausible_id;
+use crate::domain::metadata;
+use crate::domain::timestamp::Timestamp;
+use crate::domain::user::UserWithDevices;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, ApiPath, UserAuth};
+use crate::store::UserChanges;
+
+async fn current(state: &AppState, auth: &UserAuth) -> ApiResult<UserWithDevices> {
+    state
+        .store
+        .user_with_devices(&auth.app.id, &auth.user_id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)
+}
+
+fn device_not_found() -> ApiError {
+    ApiError::not_found(ErrorCode::DeviceNotFound, "Device not found.")
+}
+
+/// Passage: `get-current-user`.
+pub async fn get_current_user(
+    State(state): State<AppState>,
+    auth: UserAuth,
+) -> ApiResult<Json<CurrentUserResponse>> {
+    let user = CurrentUser::from(current(&state, &auth).await?);
+    Ok(Json(CurrentUserResponse { user }))
+}
+
+/// Passage: `get-current-user-devices`.
+pub async fn get_current_user_devices(
+    State(state): State<AppState>,
+    auth: UserAuth,
+) -> ApiResult<Json<CurrentUserDevices>> {
+    let devices = current(&state, &auth).await?.devices;
+    Ok(Json(CurrentUserDevices {
+        devices: devices.into_iter().map(Credential::from).collect(),
+    }))
+}
+
+/// Passage: `UpdateDeviceRequest`.
+#[derive(Debug, Deserialize)]
+pub struct UpdateDeviceRequest {
+    pub friendly_name: String,
+}
+
+/// Passage: `update-current-user-device` (renames it).
+pub async fn update_current_user_device(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiPath((_, device_id)): ApiPath<(String, String)>,
+    ApiJson(request): ApiJson<UpdateDeviceRequest>,
+) -> ApiResult<Json<CurrentUserDevice>> {
+    let name = request.friendly_name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid_request(
+            "friendly_name: must not be empty",
+        ));
+    }
+    let now = Timestamp::from_datetime(state.clock.now());
+    let renamed = is_plausible_id(&device_id)
+        && state
+            .store
+            .rename_device(&auth.app.id, &auth.user_id, &device_id, name, now)
+            .await?;
+    if !renamed {
+        return Err(device_not_found());
+    }
+    let device = current(&state, &auth)
+        .await?
+        .devices
+        .into_iter()
+        .find(|device| device.id == device_id)
+        .ok_or_else(device_not_found)?;
+    Ok(Json(CurrentUserDevice {
+        device: Credential::from(device),
+    }))
+}
+
+/// Passage: `delete-current-user-device`: 200 with an empty body.
+pub async fn delete_current_user_device(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiPath((_, device_id)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let deleted = is_plausible_id(&device_id)
+        && state
+            .store
+            .delete_device(&auth.app.id, &auth.user_id, &device_id)
+            .await?;
+    if deleted {
+        Ok(StatusCode::OK)
+    } else {
+        Err(device_not_found())
+    }
+}
+
+/// Passage: `get-current-user-metadata`.
+pub async fn get_current_user_metadata(
+    State(state): State<AppState>,
+    auth: UserAuth,
+) -> ApiResult<Json<UserMetadataResponse>> {
+    let user_metadata = current(&state, &auth).await?.user.user_metadata;
+    Ok(Json(UserMetadataResponse { user_metadata }))
+}
+
+/// Passage: `UpdateMetadataRequest`.
+#[derive(Debug, Deserialize)]
+pub struct UpdateMetadataRequest {
+    #[serde(default)]
+    pub user_metadata: Option<Map<String, Value>>,
+}
+
+/// Passage: `update-current-user-metadata`: only fields of the app's schema; one unknown or
+/// mistyped field rejects the whole update.
+pub async fn update_current_user_metadata(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiJson(request): ApiJson<UpdateMetadataRequest>,
+) -> ApiResult<Json<CurrentUserResponse>> {
+    let metadata = request.user_metadata.unwrap_or_default();
+    let checked = metadata::validate(&auth.app.user_metadata_schema, metadata)
+        .map_err(ApiError::invalid_request)?;
+    let changes = UserChanges {
+        user_metadata: Some(checked),
+        ..UserChanges::default()
+    };
+    let now = Timestamp::from_datetime(state.clock.now());
+    state
+        .store
+        .update_user(&auth.app.id, &auth.user_id, &changes, now)
+        .await?;
+    let user = CurrentUser::from(current(&state, &auth).await?);
+    Ok(Json(CurrentUserResponse { user }))
+}
+
+/// Passage: `get-current-user-social-connections`.
+///
+/// Emulator: social login is not emulated yet, so no connection is ever linked.
+pub async fn get_current_user_social_connections(
+    State(_state): State<AppState>,
+    _auth: UserAuth,
+) -> Json<SocialConnectionsResponse> {
+    Json(SocialConnectionsResponse {
+        social_connections: SocialConnections::default(),
+    })
+}
+
+/// Passage: `delete-current-user-social-connection` (`apple`, `github` or `google`).
+pub async fn delete_current_user_social_connection(
+    State(_state): State<AppState>,
+    _auth: UserAuth,
+    ApiPath((_, connection)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    if !["apple", "github", "google"].contains(&connection.as_str()) {
+        return Err(ApiError::invalid_request(format!(
+            "social_connection_type: `{connection}` is not apple, github or google"
+        )));
+    }
+    Err(ApiError::not_found(
+        ErrorCode::SocialConnectionNotFound,
+        format!("No {connection} connection is linked to this user."),
+    ))
+}
