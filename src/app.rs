@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use tokio::net::TcpListener;
-use tower::Layer;
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
 use crate::domain::ids::hash_secret;
-use crate::http::{AppState, router, with_host_routing};
+use crate::http::{self, AppState};
 use crate::seed;
 use crate::store::Store;
 
@@ -56,6 +55,7 @@ impl Application {
             store,
             clock,
             admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
+            cors_any_origin: config.cors_any_origin,
         };
         Ok(Self {
             listener,
@@ -93,8 +93,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
-        let service =
-            tower::util::MapRequestLayer::new(with_host_routing).layer(router(self.state));
+        let service = http::service(self.state);
         let result = axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),

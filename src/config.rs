@@ -61,6 +61,10 @@ pub struct Config {
     )]
     pub admin_key: String,
 
+    /// Let the Auth API answer CORS requests from any origin, not only each app's auth origins.
+    #[arg(long, env = "PASSAGE_EMULATOR_CORS_ANY_ORIGIN")]
+    pub cors_any_origin: bool,
+
     /// Log format: `text` for people, `json` for CI log collectors.
     #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -81,6 +85,7 @@ impl Config {
             database: ":memory:".into(),
             fixtures: Vec::new(),
             admin_key: "emulator-admin-key".into(),
+            cors_any_origin: false,
             log_format: LogFormat::Text,
         }
     }

@@ -1,10 +1,11 @@
 //! HTTP plumbing shared by the three faces: routing by prefix and by Host, extractors that
 //! answer in Passage's error shape, the fallback, and the middleware stack.
 
+mod cors;
 pub mod extract;
 pub mod query;
 mod routes;
 mod state;
 
-pub use routes::{PublicPrefix, router, with_host_routing};
+pub use routes::{PublicPrefix, router, service, with_host_routing};
 pub use state::AppState;

@@ -8,6 +8,9 @@
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{Method, Uri, header};
+use tower::Layer;
+use tower::util::{MapRequest, MapRequestLayer};
+use tower_http::cors::Cors;
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
@@ -57,6 +60,14 @@ async fn unknown_route(method: Method, uri: Uri) -> ApiError {
             uri.path()
         ),
     )
+}
+
+/// The whole emulator as one service: Host routing first, then CORS (before routing, so that
+/// preflights of any path are answered), then the route table.
+pub fn service(state: AppState) -> MapRequest<Cors<Router>, fn(Request) -> Request> {
+    let cors = super::cors::auth_api(state.store.clone(), state.cors_any_origin);
+    let routed = cors.layer(router(state));
+    MapRequestLayer::new(with_host_routing as fn(Request) -> Request).layer(routed)
 }
 
 /// Rewrites `/v1/...` to `/api/v1/...` or `/auth/v1/...` by Host, before routing.

@@ -11,4 +11,6 @@ pub struct AppState {
     pub clock: Clock,
     /// SHA-256 of the `--admin-key`, compared like an API key hash.
     pub admin_key_hash: Arc<str>,
+    /// `--cors-any-origin`: the Auth API answers every origin.
+    pub cors_any_origin: bool,
 }

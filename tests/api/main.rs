@@ -7,6 +7,7 @@ mod auth_app;
 mod auth_users;
 mod bad_input;
 mod cli;
+mod cors;
 mod current_user;
 mod devices;
 mod emulator;
