@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -19,6 +20,7 @@ use crate::store::Store;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    shutdown: watch::Sender<bool>,
     local_addr: SocketAddr,
     app_ids: Vec<String>,
 }
@@ -51,15 +53,18 @@ impl Application {
             .await
             .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
         let local_addr = listener.local_addr().map_err(|error| error.to_string())?;
+        let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             store,
             clock,
             admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
             cors_any_origin: config.cors_any_origin,
+            shutdown: stopping,
         };
         Ok(Self {
             listener,
             state,
+            shutdown,
             local_addr,
             app_ids,
         })
@@ -94,6 +99,11 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
         let service = http::service(self.state);
+        let notify = self.shutdown;
+        let shutdown = async move {
+            shutdown.await;
+            let _ = notify.send(true);
+        };
         let result = axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::watch;
+
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -13,4 +15,15 @@ pub struct AppState {
     pub admin_key_hash: Arc<str>,
     /// `--cors-any-origin`: the Auth API answers every origin.
     pub cors_any_origin: bool,
+    /// Turns `true` when the server starts shutting down: long polls and event streams end, so
+    /// that graceful shutdown does not wait for them.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// Resolves once shutdown has begun.
+    pub async fn stopping(&self) {
+        let mut shutdown = self.shutdown.clone();
+        let _ = shutdown.wait_for(|stopping| *stopping).await;
+    }
 }

@@ -34,6 +34,18 @@ pub struct MessageFilter {
     pub app_id: Option<String>,
 }
 
+impl MessageFilter {
+    /// The same test as the SQL filter, for messages as they arrive.
+    pub fn matches(&self, message: &StoredMessage) -> bool {
+        self.recipient
+            .as_ref()
+            .is_none_or(|r| *r == message.recipient)
+            && self.channel.is_none_or(|c| c == message.channel)
+            && self.kind.is_none_or(|k| k == message.kind)
+            && self.app_id.as_ref().is_none_or(|a| *a == message.app_id)
+    }
+}
+
 #[derive(FromRow)]
 struct MessageRow {
     id: String,
@@ -119,7 +131,10 @@ impl Store {
         .bind(now.0)
         .fetch_one(&self.pool)
         .await?;
-        row.into_domain()
+        let message = row.into_domain()?;
+        // Nobody listening is fine.
+        let _ = self.messages.send(message.clone());
+        Ok(message)
     }
 
     /// Newest first; returns the page and the number of matching messages.

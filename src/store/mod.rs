@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+use tokio::sync::broadcast;
 
 use crate::domain::user::UserWithDevices;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -50,6 +51,8 @@ pub struct Store {
     keys: Arc<read_cache::ReadCache<HashSet<String>>>,
     /// Users with their devices, by user id.
     users: Arc<read_cache::ReadCache<UserWithDevices>>,
+    /// Every message put in the inbox, as it arrives (long polls and the SSE stream).
+    messages: broadcast::Sender<StoredMessage>,
 }
 
 /// A unique index refused a write: the caller turns it into a 400.
@@ -117,6 +120,7 @@ impl Store {
             pool,
             keys: Arc::default(),
             users: Arc::default(),
+            messages: broadcast::channel(256).0,
         })
     }
 
@@ -128,6 +132,12 @@ impl Store {
     /// Call after committing any write to apps or API keys.
     fn keys_changed(&self) {
         self.keys.invalidate();
+    }
+
+    /// Messages put in the inbox from now on. Subscribe before looking at what is stored, so
+    /// that nothing arrives unseen in between.
+    pub fn subscribe_messages(&self) -> broadcast::Receiver<StoredMessage> {
+        self.messages.subscribe()
     }
 
     /// Waits for open connections to finish and closes them (checkpointing the WAL).

@@ -14,6 +14,7 @@ mod emulator;
 mod fixtures;
 mod helpers;
 mod inbox;
+mod inbox_wait;
 mod list_users;
 mod magic_links;
 mod metadata_schema;

@@ -1,9 +1,15 @@
 //! `/_emulator/inbox`: every email and SMS the emulator "sent", with the magic link or passcode
 //! already extracted, for tests and people to read.
 
+use std::convert::Infallible;
+use std::time::Duration;
+
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt, stream};
 use serde::Serialize;
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::domain::identifiers::Identifier;
 use crate::domain::messages::{Channel, MessageKind};
@@ -131,18 +137,101 @@ pub async fn list_messages(
     }))
 }
 
+/// Longest `wait` a long poll may ask for.
+const MAX_WAIT: Duration = Duration::from_secs(60);
+
+/// `wait=5s`, `wait=500ms` or `wait=5` (seconds), at most a minute.
+fn parse_wait(text: &str) -> ApiResult<Duration> {
+    let invalid = || ApiError::invalid_request(format!("wait: `{text}` is not like 5s or 500ms"));
+    let wait = if let Some(millis) = text.strip_suffix("ms") {
+        Duration::from_millis(millis.parse().map_err(|_| invalid())?)
+    } else {
+        let seconds: f64 = text
+            .strip_suffix('s')
+            .unwrap_or(text)
+            .parse()
+            .map_err(|_| invalid())?;
+        Duration::try_from_secs_f64(seconds).map_err(|_| invalid())?
+    };
+    Ok(wait.min(MAX_WAIT))
+}
+
 /// The newest message matching the filters (usually `to`); 404 when there is none.
+///
+/// `after=<message id>` asks for one newer than that message; `wait=5s` holds the request while
+/// there is none, answering the moment one arrives (404 when the wait ends).
 pub async fn latest_message(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<InboxMessage>> {
     let (filter, _, _) = filter_of(query.as_deref())?;
-    let message = state
-        .store
-        .latest_message(&filter, 0)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(Json(InboxMessage::from(message)))
+    let mut wait = Duration::ZERO;
+    let mut after_seq = 0;
+    for (name, value) in query_pairs(query.as_deref()) {
+        match name.as_str() {
+            "wait" => wait = parse_wait(&value)?,
+            "after" => {
+                let message = state.store.message(&value).await?.ok_or_else(|| {
+                    ApiError::invalid_request(format!("after: no message `{value}` in the inbox"))
+                })?;
+                after_seq = message.seq;
+            }
+            _ => {}
+        }
+    }
+    // Subscribe before looking, so a message arriving in between is not missed.
+    let mut arrivals = state.store.subscribe_messages();
+    if let Some(found) = state.store.latest_message(&filter, after_seq).await? {
+        return Ok(Json(InboxMessage::from(found)));
+    }
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let arrival = tokio::select! {
+            arrival = tokio::time::timeout_at(deadline, arrivals.recv()) => arrival,
+            () = state.stopping() => return Err(not_found()),
+        };
+        match arrival {
+            Err(_) | Ok(Err(RecvError::Closed)) => return Err(not_found()),
+            Ok(Ok(message)) if message.seq > after_seq && filter.matches(&message) => {
+                return Ok(Json(InboxMessage::from(message)));
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(RecvError::Lagged(_))) => {
+                if let Some(found) = state.store.latest_message(&filter, after_seq).await? {
+                    return Ok(Json(InboxMessage::from(found)));
+                }
+            }
+        }
+    }
+}
+
+/// `/_emulator/inbox/stream`: Server-Sent Events, one `message` event per new message matching
+/// the filters, until the client or the server goes away.
+pub async fn stream_messages(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let (filter, _, _) = filter_of(query.as_deref())?;
+    let arrivals = state.store.subscribe_messages();
+    let events = stream::unfold((arrivals, filter), |(mut arrivals, filter)| async move {
+        loop {
+            match arrivals.recv().await {
+                Ok(message) if filter.matches(&message) => {
+                    let id = message.id.clone();
+                    let event = Event::default()
+                        .event("message")
+                        .id(id)
+                        .json_data(InboxMessage::from(message))
+                        .unwrap_or_else(|_| Event::default().comment("unserialisable message"));
+                    return Some((Ok(event), (arrivals, filter)));
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let until_shutdown = async move { state.stopping().await };
+    Ok(Sse::new(events.take_until(until_shutdown)).keep_alive(KeepAlive::default()))
 }
 
 pub async fn get_message(

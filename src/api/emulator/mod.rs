@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
             get(inbox::list_messages).delete(inbox::delete_messages),
         )
         .route("/inbox/latest", get(inbox::latest_message))
+        .route("/inbox/stream", get(inbox::stream_messages))
         .route(
             "/inbox/{message_id}",
             get(inbox::get_message).delete(inbox::delete_message),
