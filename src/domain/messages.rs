@@ -40,6 +40,10 @@ pub enum MessageKind {
     RegisterMagicLink,
     /// A link proving the user owns an identifier (Management `type: verify_identifier`).
     VerifyIdentifier,
+    /// A link to a new email address that makes it the user's once activated.
+    ChangeEmail,
+    /// The same for a new phone number.
+    ChangePhone,
 }
 
 impl MessageKind {
@@ -50,6 +54,8 @@ impl MessageKind {
             Self::LoginMagicLink => "login_magic_link",
             Self::RegisterMagicLink => "register_magic_link",
             Self::VerifyIdentifier => "verify_identifier",
+            Self::ChangeEmail => "change_email",
+            Self::ChangePhone => "change_phone",
         }
     }
 
@@ -60,6 +66,8 @@ impl MessageKind {
             "login_magic_link" => Some(Self::LoginMagicLink),
             "register_magic_link" => Some(Self::RegisterMagicLink),
             "verify_identifier" => Some(Self::VerifyIdentifier),
+            "change_email" => Some(Self::ChangeEmail),
+            "change_phone" => Some(Self::ChangePhone),
             _ => None,
         }
     }
@@ -225,7 +233,9 @@ pub fn otp_message(envelope: Envelope<'_>, code: &str) -> Message {
 /// A magic link by email or SMS.
 pub fn magic_link_message(envelope: Envelope<'_>, link: &str) -> Message {
     let (subject, body) = match envelope.kind {
-        MessageKind::VerifyIdentifier => verify_link_wording(envelope.language),
+        MessageKind::VerifyIdentifier | MessageKind::ChangeEmail | MessageKind::ChangePhone => {
+            verify_link_wording(envelope.language)
+        }
         _ => sign_in_link_wording(envelope.language),
     };
     let body = body.replace("{link}", link);

@@ -286,3 +286,109 @@ async fn only_a_valid_auth_token_of_this_app_opens_the_current_user() {
     let gone = app.send(Method::GET, &path, Some(&token), None).await;
     assert_error(&gone, 404, "user_not_found", "User not found.");
 }
+
+#[tokio::test]
+async fn email_and_phone_change_only_once_the_verify_link_is_activated() {
+    let app = spawn_app().await;
+    let token = signed_in_user_with_passkeys(&app).await;
+    let asked = as_user(
+        &app,
+        &token,
+        Method::PATCH,
+        "/email",
+        Some(json!({"new_email": "Ada.New@Example.com", "language": "it"})),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
+    assert!(asked.body["magic_link"]["id"].is_string());
+    let message = latest(&app, "ada.new@example.com").await;
+    assert_eq!(
+        (message["kind"].clone(), message["language"].clone()),
+        (json!("change_email"), json!("it"))
+    );
+    let url = message["magic_link"].as_str().unwrap();
+    assert!(
+        url.starts_with("http://localhost:3000/?psg_verify_link="),
+        "{url}"
+    );
+    // Nothing changes until the link is used.
+    let before = as_user(&app, &token, Method::GET, "", None).await;
+    assert_eq!(before.body["user"]["email"], json!("ada@example.com"));
+
+    let secret = url.rsplit('=').next().unwrap();
+    let activated = auth(
+        &app,
+        Method::PATCH,
+        "/magic-link/activate",
+        Some(json!({"magic_link": secret})),
+    )
+    .await;
+    assert_eq!(activated.status, StatusCode::OK, "{}", activated.text);
+    let after = as_user(&app, &token, Method::GET, "", None).await;
+    assert_eq!(
+        (
+            after.body["user"]["email"].clone(),
+            after.body["user"]["email_verified"].clone()
+        ),
+        (json!("ada.new@example.com"), json!(true))
+    );
+
+    let phone = as_user(
+        &app,
+        &token,
+        Method::PATCH,
+        "/phone",
+        Some(json!({"new_phone": "+1 415 555 2671"})),
+    )
+    .await;
+    assert_eq!(phone.status, StatusCode::OK, "{}", phone.text);
+    let sms = latest(&app, "+14155552671").await;
+    assert_eq!(
+        (sms["kind"].clone(), sms["channel"].clone()),
+        (json!("change_phone"), json!("sms"))
+    );
+    let secret = sms["magic_link"]
+        .as_str()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+    auth(
+        &app,
+        Method::PATCH,
+        "/magic-link/activate",
+        Some(json!({"magic_link": secret})),
+    )
+    .await;
+    let after = as_user(&app, &token, Method::GET, "", None).await;
+    assert_eq!(
+        (
+            after.body["user"]["phone"].clone(),
+            after.body["user"]["phone_verified"].clone()
+        ),
+        (json!("+14155552671"), json!(true))
+    );
+
+    app.create_user(json!({"email": "taken@example.com"})).await;
+    let taken = as_user(
+        &app,
+        &token,
+        Method::PATCH,
+        "/email",
+        Some(json!({"new_email": "taken@example.com"})),
+    )
+    .await;
+    assert_error(&taken, 400, "invalid_request", "user: already exists.");
+    let bad = as_user(
+        &app,
+        &token,
+        Method::PATCH,
+        "/email",
+        Some(json!({"new_email": "nope"})),
+    )
+    .await;
+    assert_error(&bad, 400, "invalid_request", "new_email:");
+    let missing = as_user(&app, &token, Method::PATCH, "/phone", Some(json!({}))).await;
+    assert_error(&missing, 400, "invalid_request", "new_phone:");
+}

@@ -1,5 +1,5 @@
-//! The signed-in user (`/currentuser`, bearer auth token): profile, devices, metadata, social
-//! connections.
+//! The signed-in user (`/currentuser`, bearer auth token): profile, email and phone changes,
+//! devices, metadata, social connections.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,9 @@ use super::current_user_models::{
     Credential, CurrentUser, CurrentUserDevice, CurrentUserDevices, CurrentUserResponse,
     SocialConnectionsResponse, UserMetadataResponse,
 };
+use super::magic_link::{LinkOrder, MagicLinkId, MagicLinkResponse, Purpose, issue_link};
 use super::models::SocialConnections;
+use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
 use crate::domain::ids::is_plausible_id;
 use crate::domain::metadata;
 use crate::domain::timestamp::Timestamp;
@@ -176,4 +178,97 @@ pub async fn delete_current_user_social_connection(
         ErrorCode::SocialConnectionNotFound,
         format!("No {connection} connection is linked to this user."),
     ))
+}
+
+/// Passage: `UpdateUserEmailRequest` and `UpdateUserPhoneRequest` (one of the two `new_*`).
+#[derive(Debug, Deserialize)]
+pub struct UpdateIdentifierRequest {
+    #[serde(default)]
+    pub new_email: Option<String>,
+    #[serde(default)]
+    pub new_phone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub magic_link_path: Option<String>,
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+}
+
+/// Passage: `update-email-current-user`: sends a verify link (`psg_verify_link`) to the new
+/// address; the email changes only when it is activated.
+pub async fn update_current_user_email(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiJson(request): ApiJson<UpdateIdentifierRequest>,
+) -> ApiResult<Json<MagicLinkResponse>> {
+    let raw = request.new_email.clone().unwrap_or_default();
+    let email =
+        normalize_email(&raw).map_err(|e| ApiError::invalid_request(format!("new_email: {e}")))?;
+    change_identifier(
+        &state,
+        &auth,
+        Identifier::Email(email),
+        Purpose::ChangeEmail,
+        request,
+    )
+    .await
+}
+
+/// Passage: `update-phone-current-user`: the same for a new phone number.
+pub async fn update_current_user_phone(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiJson(request): ApiJson<UpdateIdentifierRequest>,
+) -> ApiResult<Json<MagicLinkResponse>> {
+    let raw = request.new_phone.clone().unwrap_or_default();
+    let phone =
+        normalize_phone(&raw).map_err(|e| ApiError::invalid_request(format!("new_phone: {e}")))?;
+    change_identifier(
+        &state,
+        &auth,
+        Identifier::Phone(phone),
+        Purpose::ChangePhone,
+        request,
+    )
+    .await
+}
+
+async fn change_identifier(
+    state: &AppState,
+    auth: &UserAuth,
+    identifier: Identifier,
+    purpose: Purpose,
+    request: UpdateIdentifierRequest,
+) -> ApiResult<Json<MagicLinkResponse>> {
+    if state
+        .store
+        .user_by_identifier(&auth.app.id, &identifier)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::invalid_request("user: already exists."));
+    }
+    let user = current(state, auth).await?.user;
+    let link = issue_link(
+        state,
+        LinkOrder {
+            app: &auth.app,
+            user: &user,
+            identifier: &identifier,
+            purpose,
+            magic_link_path: request.magic_link_path.as_deref(),
+            redirect_url: request
+                .redirect_url
+                .as_deref()
+                .filter(|url| !url.is_empty()),
+            ttl_seconds: auth.app.settings.auth_methods.magic_link.ttl,
+            language: request.language.as_deref(),
+            send: true,
+        },
+    )
+    .await?;
+    Ok(Json(MagicLinkResponse {
+        magic_link: MagicLinkId { id: link.id },
+    }))
 }

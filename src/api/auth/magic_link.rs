@@ -17,7 +17,7 @@ use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
-use crate::store::{MagicLinkRecord, NewMagicLink};
+use crate::store::{MagicLinkRecord, NewMagicLink, UserChanges, WriteError};
 
 const SECRET_LEN: usize = 24;
 
@@ -61,6 +61,10 @@ pub enum Purpose {
     Login,
     Register,
     VerifyIdentifier,
+    /// Verifies a new email and, once activated, makes it the user's.
+    ChangeEmail,
+    /// The same for a new phone number.
+    ChangePhone,
 }
 
 impl Purpose {
@@ -69,6 +73,8 @@ impl Purpose {
             Self::Login => "login",
             Self::Register => "register",
             Self::VerifyIdentifier => "verify_identifier",
+            Self::ChangeEmail => "change_email",
+            Self::ChangePhone => "change_phone",
         }
     }
 
@@ -77,14 +83,16 @@ impl Purpose {
             Self::Login => MessageKind::LoginMagicLink,
             Self::Register => MessageKind::RegisterMagicLink,
             Self::VerifyIdentifier => MessageKind::VerifyIdentifier,
+            Self::ChangeEmail => MessageKind::ChangeEmail,
+            Self::ChangePhone => MessageKind::ChangePhone,
         }
     }
 
     /// Verification links carry `psg_verify_link`, the others `psg_magic_link`.
     fn parameter(self) -> &'static str {
         match self {
-            Self::VerifyIdentifier => "psg_verify_link",
-            _ => "psg_magic_link",
+            Self::Login | Self::Register => "psg_magic_link",
+            _ => "psg_verify_link",
         }
     }
 }
@@ -165,7 +173,8 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
                 "phone"
             },
             identifier: recipient,
-            new_identifier: None,
+            new_identifier: matches!(order.purpose, Purpose::ChangeEmail | Purpose::ChangePhone)
+                .then_some(recipient),
             redirect_url: order.redirect_url.unwrap_or(&settings.redirect_url),
             ttl_seconds: order.ttl_seconds,
             created_at: Timestamp::from_datetime(state.clock.now()),
@@ -284,6 +293,26 @@ async fn session_for(
     }
     if first {
         let now = Timestamp::from_datetime(state.clock.now());
+        if let Some(new_identifier) = &link.new_identifier {
+            let changes = match link.purpose.as_str() {
+                "change_phone" => UserChanges {
+                    phone: Some(new_identifier.clone()),
+                    ..UserChanges::default()
+                },
+                _ => UserChanges {
+                    email: Some(new_identifier.clone()),
+                    ..UserChanges::default()
+                },
+            };
+            state
+                .store
+                .update_user(&app.id, &user.id, &changes, now)
+                .await
+                .map_err(|error| match error {
+                    WriteError::Conflict(_) => ApiError::invalid_request("user: already exists."),
+                    WriteError::Database(error) => ApiError::internal(error),
+                })?;
+        }
         state
             .store
             .record_login(&app.id, &user.id, Some(&link.channel), now)

@@ -57,6 +57,14 @@ pub fn routes() -> Router<AppState> {
             get(current_user::get_current_user),
         )
         .route(
+            "/apps/{app_id}/currentuser/email",
+            patch(current_user::update_current_user_email),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/phone",
+            patch(current_user::update_current_user_phone),
+        )
+        .route(
             "/apps/{app_id}/currentuser/devices",
             get(current_user::get_current_user_devices),
         )
