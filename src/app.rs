@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
 use crate::domain::ids::hash_secret;
 use crate::http::{self, AppState};
+use crate::relay::SmtpRelay;
 use crate::seed;
 use crate::store::Store;
 
@@ -53,11 +54,17 @@ impl Application {
             .await
             .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
         let local_addr = listener.local_addr().map_err(|error| error.to_string())?;
+        let relay = config
+            .smtp_relay
+            .as_deref()
+            .map(SmtpRelay::from_url)
+            .transpose()?;
         let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             store,
             clock,
             admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
+            relay,
             cors_any_origin: config.cors_any_origin,
             shutdown: stopping,
         };

@@ -61,6 +61,11 @@ pub struct Config {
     )]
     pub admin_key: String,
 
+    /// Also deliver every captured email to this SMTP server, e.g. `smtp://127.0.0.1:1025` for
+    /// Mailpit. The inbox keeps its copy either way.
+    #[arg(long, env = "PASSAGE_EMULATOR_SMTP_RELAY")]
+    pub smtp_relay: Option<String>,
+
     /// Let the Auth API answer CORS requests from any origin, not only each app's auth origins.
     #[arg(long, env = "PASSAGE_EMULATOR_CORS_ANY_ORIGIN")]
     pub cors_any_origin: bool,
@@ -85,6 +90,7 @@ impl Config {
             database: ":memory:".into(),
             fixtures: Vec::new(),
             admin_key: "emulator-admin-key".into(),
+            smtp_relay: None,
             cors_any_origin: false,
             log_format: LogFormat::Text,
         }

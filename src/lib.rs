@@ -8,6 +8,7 @@
 //! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.
 //! - [`api`]: the three faces: `management` (`/api/v1`), `auth` (`/auth/v1`), `emulator` (`/_emulator`).
 //! - [`domain`]: rules that know no HTTP: identifiers, app settings, metadata, ids, fixtures.
+//! - [`relay`]: the optional SMTP relay that copies captured email to a real mail catcher.
 //! - [`seed`]: fixtures and the signing keys every app needs, at start and on request.
 //! - [`store`]: all SQL, one file per table group.
 
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod error;
 mod health;
 pub mod http;
+pub mod relay;
 pub mod seed;
 pub mod store;
 pub mod telemetry;

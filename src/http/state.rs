@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::clock::Clock;
+use crate::relay::SmtpRelay;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct AppState {
     pub clock: Clock,
     /// SHA-256 of the `--admin-key`, compared like an API key hash.
     pub admin_key_hash: Arc<str>,
+    /// `--smtp-relay`: where captured email is copied to, if anywhere.
+    pub relay: Option<SmtpRelay>,
     /// `--cors-any-origin`: the Auth API answers every origin.
     pub cors_any_origin: bool,
     /// Turns `true` when the server starts shutting down: long polls and event streams end, so

@@ -23,4 +23,5 @@ mod persistence;
 mod refresh;
 mod routing;
 mod session_helpers;
+mod smtp_relay;
 mod users;

@@ -48,13 +48,16 @@ pub fn check_public_signup(app: &App) -> ApiResult<()> {
     }
 }
 
-/// "Sends" a message: it lands in the inbox.
+/// "Sends" a message: it lands in the inbox (and, with `--smtp-relay`, in a real mailbox).
 pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
     let now = Timestamp::from_datetime(state.clock.now());
     state
         .store
         .insert_message(&new_id(), &app.id, message, now)
         .await?;
+    if let Some(relay) = &state.relay {
+        relay.forward(&app.settings.name, message);
+    }
     Ok(())
 }
 
