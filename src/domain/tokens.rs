@@ -26,6 +26,8 @@ pub struct SigningKey {
     pub private_key_pem: String,
     modulus: Vec<u8>,
     exponent: Vec<u8>,
+    /// Parsed once: parsing an RSA key costs about as much as a signature.
+    encoding: EncodingKey,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -99,8 +101,7 @@ impl SigningKey {
     }
 
     fn with_pair(kid: String, private_key_pem: String, pair: &KeyPair) -> Result<Self, String> {
-        // Checked here once, so that signing cannot fail on the key later.
-        EncodingKey::from_rsa_pem(private_key_pem.as_bytes())
+        let encoding = EncodingKey::from_rsa_pem(private_key_pem.as_bytes())
             .map_err(|error| format!("jsonwebtoken cannot use the key: {error}"))?;
         let components = PublicKeyComponents::<Vec<u8>>::from(pair.public_key());
         Ok(Self {
@@ -108,6 +109,7 @@ impl SigningKey {
             private_key_pem,
             modulus: components.n,
             exponent: components.e,
+            encoding,
         })
     }
 
@@ -138,12 +140,10 @@ impl SigningKey {
 
     /// Signs `claims` with header `{"alg":"RS256","kid","typ":"JWT"}`.
     pub fn sign(&self, claims: &AuthTokenClaims) -> Result<String, String> {
-        let key = EncodingKey::from_rsa_pem(self.private_key_pem.as_bytes())
-            .map_err(|error| error.to_string())?;
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         header.typ = Some("JWT".into());
-        jsonwebtoken::encode(&header, claims, &key).map_err(|error| error.to_string())
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|error| error.to_string())
     }
 }
 

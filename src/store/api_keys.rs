@@ -45,7 +45,7 @@ impl Store {
         .bind(key.created_at.0)
         .execute(&self.pool)
         .await?;
-        self.keys_changed();
+        self.apps_changed();
         Ok(())
     }
 
@@ -89,7 +89,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        self.keys_changed();
+        self.apps_changed();
         Ok(result.rows_affected() == 1)
     }
 }

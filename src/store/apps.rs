@@ -31,6 +31,10 @@ pub(super) fn settings_json(settings: &AppSettings) -> Result<String, sqlx::Erro
 impl Store {
     /// The app with its metadata schema, or `None`.
     pub async fn app(&self, id: &str) -> Result<Option<App>, sqlx::Error> {
+        if let Some(app) = self.apps.get(id) {
+            return Ok(Some(App::clone(&app)));
+        }
+        let generation = self.apps.generation();
         let row: Option<AppRow> =
             sqlx::query_as("SELECT id, settings, created_at FROM apps WHERE id = ?")
                 .bind(id)
@@ -45,13 +49,16 @@ impl Store {
             .await?
             .map(|key| key.rsa_public_key())
             .unwrap_or_default();
-        Ok(Some(App {
+        let app = App {
             id: row.id,
             settings,
             user_metadata_schema,
             rsa_public_key,
             created_at: Timestamp(row.created_at),
-        }))
+        };
+        self.apps
+            .insert_if_current(generation, id, Arc::new(app.clone()));
+        Ok(Some(app))
     }
 
     pub async fn app_exists(&self, id: &str) -> Result<bool, sqlx::Error> {
@@ -117,6 +124,7 @@ impl Store {
             .bind(now.0)
             .execute(&self.pool)
             .await?;
+        self.apps_changed();
         Ok(())
     }
 
@@ -131,6 +139,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.apps_changed();
         Ok(result.rows_affected() == 1)
     }
 
@@ -140,7 +149,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        self.keys_changed();
+        self.apps_changed();
         self.users_changed();
         Ok(result.rows_affected() == 1)
     }

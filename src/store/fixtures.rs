@@ -35,7 +35,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.keys_changed();
+        self.apps_changed();
         self.users_changed();
         Ok(summary)
     }

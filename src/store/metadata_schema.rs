@@ -88,6 +88,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.apps_changed();
         Ok(())
     }
 
@@ -108,6 +109,7 @@ impl Store {
         .bind(&field.id)
         .execute(&self.pool)
         .await?;
+        self.apps_changed();
         Ok(result.rows_affected() == 1)
     }
 
@@ -117,6 +119,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
+        self.apps_changed();
         Ok(result.rows_affected() == 1)
     }
 }

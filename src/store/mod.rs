@@ -26,6 +26,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use tokio::sync::broadcast;
 
+use crate::domain::app::App;
 use crate::domain::user::UserWithDevices;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -49,6 +50,10 @@ pub struct Store {
     pool: SqlitePool,
     /// API key hashes by app id.
     keys: Arc<read_cache::ReadCache<HashSet<String>>>,
+    /// Apps with their schema and public key, by id.
+    apps: Arc<read_cache::ReadCache<App>>,
+    /// Every signing key of an app, parsed, with when it was retired, by app id.
+    signing_keys: Arc<read_cache::ReadCache<Vec<signing_keys::StoredKey>>>,
     /// Users with their devices, by user id.
     users: Arc<read_cache::ReadCache<UserWithDevices>>,
     /// Every message put in the inbox, as it arrives (long polls and the SSE stream).
@@ -119,6 +124,8 @@ impl Store {
         Ok(Self {
             pool,
             keys: Arc::default(),
+            apps: Arc::default(),
+            signing_keys: Arc::default(),
             users: Arc::default(),
             messages: broadcast::channel(256).0,
         })
@@ -129,9 +136,12 @@ impl Store {
         self.users.invalidate();
     }
 
-    /// Call after committing any write to apps or API keys.
-    fn keys_changed(&self) {
+    /// Call after committing any write to apps, their API keys, metadata schema or signing
+    /// keys.
+    fn apps_changed(&self) {
         self.keys.invalidate();
+        self.apps.invalidate();
+        self.signing_keys.invalidate();
     }
 
     /// Messages put in the inbox from now on. Subscribe before looking at what is stored, so

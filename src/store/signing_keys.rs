@@ -1,5 +1,7 @@
 //! Apps' RSA signing keys.
 
+use std::sync::Arc;
+
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use super::{Store, WriteError};
@@ -10,28 +12,58 @@ use crate::domain::tokens::SigningKey;
 struct KeyRow {
     kid: String,
     private_key_pem: String,
+    retired_at: Option<i64>,
 }
 
-impl KeyRow {
-    fn into_domain(self) -> Result<SigningKey, sqlx::Error> {
-        SigningKey::from_pem(self.kid, self.private_key_pem)
-            .map_err(|error| sqlx::Error::Decode(error.into()))
-    }
+/// A parsed key and when it was retired (`None` while it signs).
+#[derive(Debug, Clone)]
+pub(super) struct StoredKey {
+    key: SigningKey,
+    retired_at: Option<i64>,
 }
 
 impl Store {
+    /// Every key of the app, parsed, newest first: from memory after the first call, since
+    /// parsing an RSA key costs about as much as signing with it.
+    async fn signing_keys(&self, app_id: &str) -> Result<Arc<Vec<StoredKey>>, sqlx::Error> {
+        if let Some(keys) = self.signing_keys.get(app_id) {
+            return Ok(keys);
+        }
+        let generation = self.signing_keys.generation();
+        let rows: Vec<KeyRow> = sqlx::query_as(
+            "SELECT kid, private_key_pem, retired_at FROM signing_keys \
+             WHERE app_id = ? ORDER BY created_at DESC, kid",
+        )
+        .bind(app_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let keys = rows
+            .into_iter()
+            .map(|row| {
+                let key = SigningKey::from_pem(row.kid, row.private_key_pem)
+                    .map_err(|error| sqlx::Error::Decode(error.into()))?;
+                Ok(StoredKey {
+                    key,
+                    retired_at: row.retired_at,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let keys = Arc::new(keys);
+        self.signing_keys
+            .insert_if_current(generation, app_id, Arc::clone(&keys));
+        Ok(keys)
+    }
+
     /// The key that signs new tokens.
     pub async fn active_signing_key(
         &self,
         app_id: &str,
     ) -> Result<Option<SigningKey>, sqlx::Error> {
-        let row: Option<KeyRow> = sqlx::query_as(
-            "SELECT kid, private_key_pem FROM signing_keys WHERE app_id = ? AND retired_at IS NULL",
-        )
-        .bind(app_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(KeyRow::into_domain).transpose()
+        let keys = self.signing_keys(app_id).await?;
+        Ok(keys
+            .iter()
+            .find(|stored| stored.retired_at.is_none())
+            .map(|stored| stored.key.clone()))
     }
 
     /// The keys a JWKS publishes: the active one first, then those retired after `since`,
@@ -41,16 +73,15 @@ impl Store {
         app_id: &str,
         since: Timestamp,
     ) -> Result<Vec<SigningKey>, sqlx::Error> {
-        let rows: Vec<KeyRow> = sqlx::query_as(
-            "SELECT kid, private_key_pem FROM signing_keys \
-             WHERE app_id = ? AND (retired_at IS NULL OR retired_at > ?) \
-             ORDER BY retired_at IS NOT NULL, created_at DESC, kid",
-        )
-        .bind(app_id)
-        .bind(since.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(KeyRow::into_domain).collect()
+        let keys = self.signing_keys(app_id).await?;
+        let active = keys.iter().filter(|stored| stored.retired_at.is_none());
+        let retired = keys
+            .iter()
+            .filter(|stored| stored.retired_at.is_some_and(|at| at > since.0));
+        Ok(active
+            .chain(retired)
+            .map(|stored| stored.key.clone())
+            .collect())
     }
 
     /// Apps that have no active key (new apps, fixtures without one).
@@ -75,6 +106,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         activate_in(&mut tx, app_id, &key.kid, &key.private_key_pem, now).await?;
         tx.commit().await?;
+        self.apps_changed();
         Ok(())
     }
 }

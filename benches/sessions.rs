@@ -1,0 +1,209 @@
+//! Session throughput, for docs/PERFORMANCE.md: `cargo bench --bench sessions`.
+//!
+//! Starts the emulator in this process (release build, a file database in a temporary folder)
+//! and drives it over loopback HTTP with concurrent clients on the same two cores:
+//! - magic-link send + activate: `POST /login/magic-link`, read the link from the inbox,
+//!   `PATCH /magic-link/activate` (a signed session each time);
+//! - token refresh: chains of `POST /tokens`, each spending the previous refresh token;
+//! - long-poll latency: time from the request that creates a message to the answer of a
+//!   waiting `GET /_emulator/inbox/latest?wait=5s`.
+
+use std::time::{Duration, Instant};
+
+use passage_emulator::Application;
+use passage_emulator::config::Config;
+use serde_json::{Value, json};
+
+const APP: &str = "defaultapp00000000000001";
+const WORKERS: usize = 16;
+const DURATION: Duration = Duration::from_secs(8);
+
+#[tokio::main]
+async fn main() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let config = Config {
+        database: folder.path().join("bench.db").display().to_string(),
+        ..Config::ephemeral()
+    };
+    let application = Application::build(config).await.expect("emulator starts");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let auth = format!("{base}/auth/v1/apps/{APP}");
+
+    // One user per worker, registered by passcode; their sessions start the refresh chains.
+    let mut sessions = Vec::new();
+    for worker in 0..WORKERS {
+        let email = format!("bench{worker}@example.com");
+        let started: Value = post(
+            &client,
+            &format!("{auth}/register/otp"),
+            json!({"identifier": email}),
+        )
+        .await;
+        let message = latest(&client, &base, &email).await;
+        let result: Value = post(
+            &client,
+            &format!("{auth}/otp/activate"),
+            json!({"otp": message["otp"], "otp_id": started["otp_id"]}),
+        )
+        .await;
+        sessions.push((
+            email,
+            result["auth_result"]["refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ));
+    }
+
+    let (link_auth, link_base) = (auth.clone(), base.clone());
+    let links = run(
+        &sessions,
+        move |client, email, _| {
+            let auth = link_auth.clone();
+            let base = link_base.clone();
+            async move {
+                let _: Value = post(
+                    &client,
+                    &format!("{auth}/login/magic-link"),
+                    json!({"identifier": email}),
+                )
+                .await;
+                let link = latest(&client, &base, &email).await["magic_link"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                let secret = link.rsplit('=').next().unwrap().to_owned();
+                let response = client
+                    .patch(format!("{auth}/magic-link/activate"))
+                    .json(&json!({"magic_link": secret}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(
+                    response.status().is_success(),
+                    "activate: {}",
+                    response.status()
+                );
+                None
+            }
+        },
+        &client,
+    )
+    .await;
+    println!(
+        "magic-link send + activate: {links:.0}/s ({WORKERS} clients, {}s)",
+        DURATION.as_secs()
+    );
+
+    let refresh_auth = auth.clone();
+    let refreshes = run(
+        &sessions,
+        move |client, _, token| {
+            let auth = refresh_auth.clone();
+            async move {
+                let result: Value = post(
+                    &client,
+                    &format!("{auth}/tokens"),
+                    json!({"refresh_token": token}),
+                )
+                .await;
+                Some(
+                    result["auth_result"]["refresh_token"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+            }
+        },
+        &client,
+    )
+    .await;
+    println!(
+        "token refresh: {refreshes:.0}/s ({WORKERS} clients, {}s)",
+        DURATION.as_secs()
+    );
+
+    let mut latencies = Vec::new();
+    for round in 0..50 {
+        let email = format!("poll{round}@example.com");
+        let poll = tokio::spawn(
+            client
+                .get(format!("{base}/_emulator/inbox/latest?to={email}&wait=5s"))
+                .send(),
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let _: Value = post(
+            &client,
+            &format!("{auth}/register/otp"),
+            json!({"identifier": email}),
+        )
+        .await;
+        let sent = Instant::now();
+        let answered = poll.await.unwrap().unwrap();
+        assert!(answered.status().is_success());
+        latencies.push(sent.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "long-poll answer after the message's request returned: median {:?}, slowest {:?} (50 rounds)",
+        latencies[latencies.len() / 2],
+        latencies[latencies.len() - 1]
+    );
+}
+
+async fn post(client: &reqwest::Client, url: &str, body: Value) -> Value {
+    let response = client.post(url).json(&body).send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+async fn latest(client: &reqwest::Client, base: &str, to: &str) -> Value {
+    client
+        .get(format!("{base}/_emulator/inbox/latest?to={to}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Runs `step` in a loop on every worker for DURATION; a step may hand a new token to the
+/// next. Returns completed steps per second.
+async fn run<F, Fut>(sessions: &[(String, String)], step: F, client: &reqwest::Client) -> f64
+where
+    F: Fn(reqwest::Client, String, String) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Option<String>> + Send,
+{
+    let began = Instant::now();
+    let mut workers = Vec::new();
+    for (email, token) in sessions.iter().cloned() {
+        let step = step.clone();
+        let client = client.clone();
+        workers.push(tokio::spawn(async move {
+            let mut token = token;
+            let mut done = 0u64;
+            while began.elapsed() < DURATION {
+                if let Some(next) = step(client.clone(), email.clone(), token.clone()).await {
+                    token = next;
+                }
+                done += 1;
+            }
+            (done, token)
+        }));
+    }
+    let mut total = 0;
+    for worker in workers {
+        total += worker.await.unwrap().0;
+    }
+    total as f64 / began.elapsed().as_secs_f64()
+}
