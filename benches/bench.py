@@ -101,8 +101,8 @@ def load(args, url):
 def summary(report):
     """Requests/s, median and p99 latency, and any non-2xx answers from a wrk report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
-    p50 = re.search(r"50%\s+(\S+)", report).group(1)
-    p99 = re.search(r"99%\s+(\S+)", report).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", report, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", report, re.MULTILINE).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
     bad = f", {errors.group(1)} non-2xx" if errors else ", all 2xx"
     return f"{rps:,.0f} req/s (p50 {p50}, p99 {p99}{bad})"

@@ -96,3 +96,16 @@ pub async fn login_user(state: &AppState, app: &App, identifier: &Identifier) ->
     }
     Ok(user)
 }
+
+/// The user a session is about to be issued to: 404 when gone, 403 when deactivated.
+pub async fn active_user(state: &AppState, app_id: &str, user_id: &str) -> ApiResult<User> {
+    let user = state
+        .store
+        .user(app_id, user_id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)?;
+    if user.status == UserStatus::Inactive {
+        return Err(ApiError::user_not_active());
+    }
+    Ok(user)
+}

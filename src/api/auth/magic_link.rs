@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::common::{deliver, destination, identifier, load_app, login_user, registering_user};
+use super::common::{
+    active_user, deliver, destination, identifier, load_app, login_user, registering_user,
+};
 use super::models::AuthResponse;
 use super::session::{Family, issue};
 use crate::domain::app::App;
@@ -13,7 +15,7 @@ use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
 use crate::domain::messages::{self, Channel, Envelope, MessageKind};
 use crate::domain::timestamp::Timestamp;
-use crate::domain::user::{User, UserStatus};
+use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -283,14 +285,7 @@ async fn session_for(
     link: &MagicLinkRecord,
     first: bool,
 ) -> ApiResult<Json<AuthResponse>> {
-    let user = state
-        .store
-        .user(&app.id, &link.user_id)
-        .await?
-        .ok_or_else(ApiError::user_not_found)?;
-    if user.status == UserStatus::Inactive {
-        return Err(ApiError::user_not_active());
-    }
+    let user = active_user(state, &app.id, &link.user_id).await?;
     if first {
         let now = Timestamp::from_datetime(state.clock.now());
         if let Some(new_identifier) = &link.new_identifier {

@@ -7,7 +7,9 @@ use rand::Rng;
 use serde::Deserialize;
 use time::Duration;
 
-use super::common::{deliver, destination, identifier, load_app, login_user, registering_user};
+use super::common::{
+    active_user, deliver, destination, identifier, load_app, login_user, registering_user,
+};
 use super::models::{AuthResponse, OneTimePasscodeResponse};
 use super::session::{Family, issue};
 use crate::domain::app::App;
@@ -15,7 +17,7 @@ use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};
 use crate::domain::messages::{self, Channel, Envelope, MessageKind};
 use crate::domain::timestamp::Timestamp;
-use crate::domain::user::{User, UserStatus};
+use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -174,14 +176,7 @@ pub async fn activate_otp(
             ));
         }
     };
-    let user = state
-        .store
-        .user(&app.id, &user_id)
-        .await?
-        .ok_or_else(ApiError::user_not_found)?;
-    if user.status == UserStatus::Inactive {
-        return Err(ApiError::user_not_active());
-    }
+    active_user(&state, &app.id, &user_id).await?;
     state
         .store
         .record_login(&app.id, &user_id, Some(&channel), now)

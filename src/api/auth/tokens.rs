@@ -5,12 +5,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::common::load_app;
+use super::common::{active_user, load_app};
 use super::models::AuthResponse;
 use super::session::{Family, issue};
 use crate::domain::ids::hash_secret;
 use crate::domain::timestamp::Timestamp;
-use crate::domain::user::UserStatus;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -72,14 +71,7 @@ pub async fn refresh_auth_token(
             ));
         }
     };
-    let user = state
-        .store
-        .user(&app.id, &user_id)
-        .await?
-        .ok_or_else(ApiError::user_not_found)?;
-    if user.status == UserStatus::Inactive {
-        return Err(ApiError::user_not_active());
-    }
+    active_user(&state, &app.id, &user_id).await?;
     let auth_result = issue(&state, &app, &user_id, family).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
