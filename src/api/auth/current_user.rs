@@ -11,8 +11,9 @@ use super::current_user_models::{
     Credential, CurrentUser, CurrentUserDevice, CurrentUserDevices, CurrentUserResponse,
     SocialConnectionsResponse, UserMetadataResponse,
 };
-use super::magic_link::{LinkOrder, MagicLinkId, MagicLinkResponse, Purpose, issue_link};
+use super::magic_link::{MagicLinkId, MagicLinkResponse};
 use super::models::SocialConnections;
+use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
 use crate::domain::ids::is_plausible_id;
 use crate::domain::metadata;

@@ -2,15 +2,14 @@
 //! No credentials, except the current-user endpoints (a user's auth token).
 
 mod app;
-pub(crate) mod common;
 mod current_user;
 mod current_user_models;
-pub(crate) mod magic_link;
+mod magic_link;
 pub mod models;
 mod otp;
 mod session;
 mod tokens;
-pub(crate) mod users;
+mod users;
 mod well_known;
 
 use axum::Router;

@@ -7,11 +7,11 @@ use rand::Rng;
 use serde::Deserialize;
 use time::Duration;
 
-use super::common::{
-    active_user, deliver, destination, identifier, load_app, login_user, registering_user,
-};
 use super::models::{AuthResponse, OneTimePasscodeResponse};
 use super::session::{Family, issue};
+use crate::api::common::{
+    active_user, deliver, destination, identifier, load_app, login_user, registering_user,
+};
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};

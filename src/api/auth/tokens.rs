@@ -5,9 +5,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::common::{active_user, load_app};
 use super::models::AuthResponse;
 use super::session::{Family, issue};
+use crate::api::common::{active_user, load_app};
 use crate::domain::ids::hash_secret;
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};

@@ -6,18 +6,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::common::{check_public_signup, identifier, load_app};
 use super::models::{CreateUserResponse, User, UserResponse};
-use crate::domain::identifiers::Identifier;
-use crate::domain::ids::new_id;
+use crate::api::common::{check_public_signup, create_pending_user, identifier, load_app};
 use crate::domain::metadata;
-use crate::domain::timestamp::Timestamp;
-use crate::domain::user::{User as UserRecord, UserStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
 use crate::http::query::query_pairs;
-use crate::store::{NewUser, WriteError};
 
 /// Passage: `get-user` (Auth API): `{"user": null}` for an unknown identifier, which is how
 /// passage-elements decides between login and registration.
@@ -77,45 +72,4 @@ pub async fn create_user(
             user: User::from(created),
         }),
     ))
-}
-
-/// Creates a `pending` user with this identifier; 400 `user: already exists.` when taken.
-pub async fn create_pending_user(
-    state: &AppState,
-    app_id: &str,
-    identifier: &Identifier,
-    metadata: Option<&Map<String, Value>>,
-) -> ApiResult<UserRecord> {
-    let (email, phone) = match identifier {
-        Identifier::Email(email) => (email.as_str(), ""),
-        Identifier::Phone(phone) => ("", phone.as_str()),
-    };
-    let id = new_id();
-    let user = NewUser {
-        id: &id,
-        app_id,
-        email,
-        phone,
-        external_id: "",
-        status: UserStatus::Pending,
-        email_verified: false,
-        phone_verified: false,
-        user_metadata: metadata,
-        login_count: 0,
-        last_login_at: Timestamp::NEVER,
-        created_at: Timestamp::from_datetime(state.clock.now()),
-    };
-    state
-        .store
-        .insert_user(&user)
-        .await
-        .map_err(|error| match error {
-            WriteError::Conflict(_) => ApiError::invalid_request("user: already exists."),
-            WriteError::Database(error) => ApiError::internal(error),
-        })?;
-    state
-        .store
-        .user(app_id, &id)
-        .await?
-        .ok_or_else(ApiError::user_not_found)
 }

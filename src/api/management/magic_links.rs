@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::api::auth::magic_link::{LinkOrder, Purpose, issue_link};
-use crate::api::auth::users::create_pending_user;
+use crate::api::common::{create_pending_user, destination};
+use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -181,7 +181,7 @@ pub async fn create_magic_link(
         },
     )
     .await?;
-    let (_, recipient) = crate::api::auth::common::destination(&identifier);
+    let (_, recipient) = destination(&identifier);
     let magic_link = MagicLink {
         activated: false,
         app_id: app.id.clone(),

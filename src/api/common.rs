@@ -1,6 +1,8 @@
-//! What several Auth API handlers need: the app of the path, identifier rules, delivery.
+//! What handlers of both Passage APIs share: the app, identifier rules, the user a login or
+//! registration is for, delivery to the inbox.
 
-use super::users::create_pending_user;
+use serde_json::{Map, Value};
+
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::new_id;
@@ -9,6 +11,7 @@ use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
+use crate::store::{NewUser, WriteError};
 
 pub async fn load_app(state: &AppState, app_id: &str) -> ApiResult<App> {
     state
@@ -108,4 +111,45 @@ pub async fn active_user(state: &AppState, app_id: &str, user_id: &str) -> ApiRe
         return Err(ApiError::user_not_active());
     }
     Ok(user)
+}
+
+/// Creates a `pending` user with this identifier; 400 `user: already exists.` when taken.
+pub async fn create_pending_user(
+    state: &AppState,
+    app_id: &str,
+    identifier: &Identifier,
+    metadata: Option<&Map<String, Value>>,
+) -> ApiResult<User> {
+    let (email, phone) = match identifier {
+        Identifier::Email(email) => (email.as_str(), ""),
+        Identifier::Phone(phone) => ("", phone.as_str()),
+    };
+    let id = new_id();
+    let user = NewUser {
+        id: &id,
+        app_id,
+        email,
+        phone,
+        external_id: "",
+        status: UserStatus::Pending,
+        email_verified: false,
+        phone_verified: false,
+        user_metadata: metadata,
+        login_count: 0,
+        last_login_at: Timestamp::NEVER,
+        created_at: Timestamp::from_datetime(state.clock.now()),
+    };
+    state
+        .store
+        .insert_user(&user)
+        .await
+        .map_err(|error| match error {
+            WriteError::Conflict(_) => ApiError::invalid_request("user: already exists."),
+            WriteError::Database(error) => ApiError::internal(error),
+        })?;
+    state
+        .store
+        .user(app_id, &id)
+        .await?
+        .ok_or_else(ApiError::user_not_found)
 }
