@@ -1,11 +1,14 @@
 # A static (musl) build of the emulator on an empty image.
 FROM rust:1-alpine AS build
-RUN apk add --no-cache musl-dev
+# build-base and cmake for the C in SQLite and aws-lc.
+RUN apk add --no-cache build-base cmake perl
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src src
 COPY migrations migrations
 COPY fixtures fixtures
+# The manifest names a bench target; cargo wants its source present to read the manifest.
+COPY benches benches
 RUN cargo build --release --locked && mkdir -p /data
 
 FROM scratch
