@@ -166,6 +166,22 @@ async fn what_was_acknowledged_survives_sigterm() {
     }
 }
 
+#[tokio::test]
+async fn health_reaches_a_server_bound_to_every_interface_on_loopback() {
+    // The Docker image sets PASSAGE_EMULATOR_LISTEN=0.0.0.0:7277 and its HEALTHCHECK runs
+    // `health` with that environment: the probe must reach the server.
+    let (_running, address, _) =
+        start(Command::new(BINARY).args(["--listen", "127.0.0.1:0", "--database", ":memory:"]));
+    let port = address.rsplit(':').next().unwrap();
+    let wildcard = format!("0.0.0.0:{port}");
+    let status = Command::new(BINARY)
+        .arg("health")
+        .env("PASSAGE_EMULATOR_LISTEN", &wildcard)
+        .status()
+        .unwrap();
+    assert!(status.success(), "health via {wildcard}");
+}
+
 #[test]
 fn help_documents_every_flag() {
     let output = Command::new(BINARY).arg("--help").output().unwrap();
