@@ -6,9 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::users::{email, non_empty, phone};
 use crate::api::common::{create_pending_user, destination};
 use crate::api::links::{LinkOrder, Purpose, issue_link};
-use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
+use crate::domain::identifiers::Identifier;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ManagementAuth};
@@ -79,10 +80,6 @@ pub struct MagicLinkResponse {
     pub magic_link: MagicLink,
 }
 
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|text| !text.trim().is_empty())
-}
-
 /// Passage: `create-magic-link`, 201. An unknown email or phone gets a new (pending) user.
 pub async fn create_magic_link(
     State(state): State<AppState>,
@@ -94,16 +91,8 @@ pub async fn create_magic_link(
         .app(&auth.app_id)
         .await?
         .ok_or_else(ApiError::app_not_found)?;
-    let email = non_empty(request.email)
-        .map(|raw| {
-            normalize_email(&raw).map_err(|e| ApiError::invalid_request(format!("email: {e}")))
-        })
-        .transpose()?;
-    let phone = non_empty(request.phone)
-        .map(|raw| {
-            normalize_phone(&raw).map_err(|e| ApiError::invalid_request(format!("phone: {e}")))
-        })
-        .transpose()?;
+    let email = email(request.email)?;
+    let phone = phone(request.phone)?;
     let channel = request
         .channel
         .unwrap_or(if email.is_none() && phone.is_some() {

@@ -40,11 +40,13 @@ pub(super) fn checked_user_id(user_id: String) -> ApiResult<String> {
     }
 }
 
-fn non_empty(value: Option<String>) -> Option<String> {
+/// Go's client sends `""` for unset strings: empty means absent.
+pub(super) fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|text| !text.trim().is_empty())
 }
 
-fn email(value: Option<String>) -> ApiResult<Option<String>> {
+/// An optional `email` member, validated and normalised.
+pub(super) fn email(value: Option<String>) -> ApiResult<Option<String>> {
     non_empty(value)
         .map(|raw| {
             normalize_email(&raw).map_err(|e| ApiError::invalid_request(format!("email: {e}")))
@@ -52,7 +54,8 @@ fn email(value: Option<String>) -> ApiResult<Option<String>> {
         .transpose()
 }
 
-fn phone(value: Option<String>) -> ApiResult<Option<String>> {
+/// An optional `phone` member, validated and normalised to E.164.
+pub(super) fn phone(value: Option<String>) -> ApiResult<Option<String>> {
     non_empty(value)
         .map(|raw| {
             normalize_phone(&raw).map_err(|e| ApiError::invalid_request(format!("phone: {e}")))
