@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
+use crate::domain::timestamp::Timestamp;
+
 #[derive(Debug, Clone, Default)]
 pub struct Clock {
     /// Microseconds added to the system clock.
@@ -23,6 +25,11 @@ impl Clock {
     pub fn now(&self) -> OffsetDateTime {
         let offset = Duration::microseconds(self.offset_micros.load(Ordering::Relaxed));
         OffsetDateTime::now_utc().saturating_add(offset)
+    }
+
+    /// `now()` as the store writes and compares it.
+    pub fn timestamp(&self) -> Timestamp {
+        Timestamp::from_datetime(self.now())
     }
 
     /// Moves time forward (or back, with a negative amount).

@@ -4,7 +4,6 @@
 use crate::clock::Clock;
 use crate::domain::fixtures::FixtureFile;
 use crate::domain::ids::new_id;
-use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens::SigningKey;
 use crate::store::{FixtureSummary, Store, WriteError};
 
@@ -39,9 +38,7 @@ pub async fn load_fixtures(
     clock: &Clock,
     file: &FixtureFile,
 ) -> Result<FixtureSummary, SeedError> {
-    let summary = store
-        .load_fixtures(file, Timestamp::from_datetime(clock.now()))
-        .await?;
+    let summary = store.load_fixtures(file, clock.timestamp()).await?;
     ensure_signing_keys(store, clock).await?;
     Ok(summary)
 }
@@ -54,7 +51,7 @@ pub async fn ensure_signing_keys(store: &Store, clock: &Clock) -> Result<(), See
         .map_err(|error| SeedError::Internal(error.to_string()))?;
     for app_id in apps {
         let key = SigningKey::generate(new_id()).map_err(SeedError::Internal)?;
-        let now = Timestamp::from_datetime(clock.now());
+        let now = clock.timestamp();
         store.activate_signing_key(&app_id, &key, now).await?;
     }
     Ok(())

@@ -53,7 +53,7 @@ pub fn check_public_signup(app: &App) -> ApiResult<()> {
 
 /// "Sends" a message: it lands in the inbox (and, with `--smtp-relay`, in a real mailbox).
 pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     state
         .store
         .insert_message(&new_id(), &app.id, message, now)
@@ -137,7 +137,7 @@ pub async fn create_pending_user(
         user_metadata: metadata,
         login_count: 0,
         last_login_at: Timestamp::NEVER,
-        created_at: Timestamp::from_datetime(state.clock.now()),
+        created_at: state.clock.timestamp(),
     };
     state
         .store

@@ -6,7 +6,6 @@ use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
 use crate::domain::messages::{self, Channel, Envelope, MessageKind};
-use crate::domain::timestamp::Timestamp;
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -125,7 +124,7 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
                 .then_some(recipient),
             redirect_url: order.redirect_url.unwrap_or(&settings.redirect_url),
             ttl_seconds: order.ttl_seconds,
-            created_at: Timestamp::from_datetime(state.clock.now()),
+            created_at: state.clock.timestamp(),
         })
         .await?;
     if order.send {

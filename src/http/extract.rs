@@ -288,7 +288,7 @@ impl FromRequestParts<AppState> for UserAuth {
             .await?
             .ok_or_else(ApiError::app_not_found)?;
         let token = bearer(parts, "auth token")?;
-        let now = Timestamp::from_datetime(state.clock.now());
+        let now = state.clock.timestamp();
         let grace = Duration::seconds(app.settings.session_timeout_length);
         let since = Timestamp::from_datetime(now.datetime() - grace);
         let keys = state.store.published_signing_keys(&app_id, since).await?;

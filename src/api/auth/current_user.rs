@@ -17,7 +17,6 @@ use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
 use crate::domain::ids::is_plausible_id;
 use crate::domain::metadata;
-use crate::domain::timestamp::Timestamp;
 use crate::domain::user::UserWithDevices;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -75,7 +74,7 @@ pub async fn update_current_user_device(
             "friendly_name: must not be empty",
         ));
     }
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let renamed = is_plausible_id(&device_id)
         && state
             .store
@@ -143,7 +142,7 @@ pub async fn update_current_user_metadata(
         user_metadata: Some(checked),
         ..UserChanges::default()
     };
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     state
         .store
         .update_user(&auth.app.id, &auth.user_id, &changes, now)

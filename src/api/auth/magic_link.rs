@@ -11,7 +11,6 @@ use crate::api::common::{active_user, identifier, load_app, login_user, register
 use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::app::App;
 use crate::domain::ids::hash_secret;
-use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -129,7 +128,7 @@ pub async fn activate_magic_link(
     ApiJson(request): ApiJson<ActivateMagicLinkRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let secret = request.magic_link.trim();
     let link = state
         .store
@@ -148,7 +147,7 @@ async fn session_for(
 ) -> ApiResult<Json<AuthResponse>> {
     let user = active_user(state, &app.id, &link.user_id).await?;
     if first {
-        let now = Timestamp::from_datetime(state.clock.now());
+        let now = state.clock.timestamp();
         if let Some(new_identifier) = &link.new_identifier {
             let changes = match link.purpose.as_str() {
                 "change_phone" => UserChanges {

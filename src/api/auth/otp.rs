@@ -96,7 +96,7 @@ async fn send_otp(
 ) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let otp_id = new_id();
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let ttl = app.settings.auth_methods.otp.ttl;
     let (channel, recipient) = destination(identifier);
     let purpose = if kind == MessageKind::RegisterOtp {
@@ -146,7 +146,7 @@ pub async fn activate_otp(
     ApiJson(request): ApiJson<ActivateOtpRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let outcome = state
         .store
         .redeem_otp(

@@ -27,7 +27,7 @@ pub async fn issue(
     user_id: &str,
     family: Family,
 ) -> ApiResult<AuthResult> {
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let settings = &app.settings;
     let key = state
         .store

@@ -9,7 +9,6 @@ use super::models::AuthResponse;
 use super::session::{Family, issue};
 use crate::api::common::{active_user, load_app};
 use crate::domain::ids::hash_secret;
-use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -34,7 +33,7 @@ pub async fn refresh_auth_token(
     ApiJson(request): ApiJson<RefreshAuthTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let app = load_app(&state, &app_id).await?;
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let inactivity = app
         .settings
         .refresh_inactivity_lifetime
@@ -91,7 +90,7 @@ pub async fn revoke_refresh_token(
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
         .ok_or_else(|| ApiError::invalid_request("refresh_token: required"))?;
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     state
         .store
         .revoke_refresh_token(&app.id, &hash_secret(&token), now)

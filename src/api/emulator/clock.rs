@@ -31,7 +31,7 @@ pub struct SetClockRequest {
 
 fn response(state: &AppState) -> Json<ClockResponse> {
     Json(ClockResponse {
-        now: Timestamp::from_datetime(state.clock.now()),
+        now: state.clock.timestamp(),
         offset_seconds: state.clock.offset().whole_seconds(),
     })
 }

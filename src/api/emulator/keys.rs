@@ -6,7 +6,6 @@ use axum::extract::State;
 use serde::Serialize;
 
 use crate::domain::ids::new_id;
-use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens::SigningKey;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -29,7 +28,7 @@ pub async fn rotate_key(
     }
     let retired = state.store.active_signing_key(&app_id).await?;
     let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     state.store.activate_signing_key(&app_id, &key, now).await?;
     Ok(Json(RotateKeyResponse {
         kid: key.kid,

@@ -103,7 +103,7 @@ pub async fn create_api_key(
     let name = checked_name(request.name)?;
     let plaintext = random_alphanumeric(KEY_LEN);
     let id = new_id();
-    let created_at = Timestamp::from_datetime(state.clock.now());
+    let created_at = state.clock.timestamp();
     let key = NewApiKey {
         id: &id,
         app_id: &auth.app_id,

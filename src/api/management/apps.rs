@@ -13,7 +13,6 @@ use serde_json::{Map, Value};
 use super::models::{AppInfo, AppResponse};
 use crate::domain::app::{AppSettings, AppType, Technology};
 use crate::domain::ids::new_id;
-use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens::SigningKey;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -84,7 +83,7 @@ pub async fn create_app(
     };
     settings.validate().map_err(ApiError::invalid_request)?;
     let id = new_id();
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
     state.store.insert_app(&id, &settings, now).await?;
     state.store.activate_signing_key(&id, &key, now).await?;

@@ -129,7 +129,7 @@ pub async fn list_paginated_users(
     let mut limit = DEFAULT_LIMIT;
     // Emulator: the default anchor is the next whole second, so users created this second are
     // listed and the echoed anchor selects the same users on every page.
-    let mut created_before = Timestamp::from_datetime(state.clock.now()).unix_seconds() + 1;
+    let mut created_before = state.clock.timestamp().unix_seconds() + 1;
     let mut order = Vec::new();
     let mut filters = Vec::new();
     let mut echoed = Vec::new();

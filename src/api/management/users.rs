@@ -112,7 +112,7 @@ pub async fn create_user(
     }
     let metadata = checked_metadata(&state, &auth.app_id, request.user_metadata).await?;
     let id = new_id();
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let user = NewUser {
         id: &id,
         app_id: &auth.app_id,
@@ -170,7 +170,7 @@ async fn change_user(
     user_id: &str,
     changes: &UserChanges,
 ) -> ApiResult<Json<UserResponse>> {
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     let found = state
         .store
         .update_user(app_id, user_id, changes, now)
@@ -239,7 +239,7 @@ pub async fn revoke_user_refresh_tokens(
     if state.store.user(&auth.app_id, &user_id).await?.is_none() {
         return Err(ApiError::user_not_found());
     }
-    let now = Timestamp::from_datetime(state.clock.now());
+    let now = state.clock.timestamp();
     state
         .store
         .revoke_user_refresh_tokens(&auth.app_id, &user_id, now)
