@@ -295,7 +295,13 @@ impl FromRequestParts<AppState> for UserAuth {
         let claims = tokens::verify(token, &keys, &app_id, now.unix_seconds()).map_err(|why| {
             ApiError::invalid_access_token(format!("The auth token is not valid: {why}."))
         })?;
-        if state.store.user(&app_id, &claims.sub).await?.is_none() {
+        // The cached read: the handler reads the same user again.
+        if state
+            .store
+            .user_with_devices(&app_id, &claims.sub)
+            .await?
+            .is_none()
+        {
             return Err(ApiError::user_not_found());
         }
         Ok(Self {
