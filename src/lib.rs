@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod app;
+pub mod authenticator;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -26,6 +27,7 @@ pub mod relay;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
+pub mod webauthn;
 
 pub use app::Application;
 pub use health::health_check;
