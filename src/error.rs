@@ -19,9 +19,15 @@ pub enum ErrorCode {
     InvalidRefreshToken,
     InvalidMagicLink,
     ExceededAttempts,
+    WebauthnLoginFailed,
+    DiscoverableLoginFailed,
+    /// Management (Passkey Flex verify).
+    InvalidNonce,
     // 403
     OperationNotAllowed,
     UserNotActive,
+    /// Management (Passkey Flex).
+    CannotCreateTransaction,
     // 404
     AppNotFound,
     UserNotFound,
@@ -32,6 +38,11 @@ pub enum ErrorCode {
     MetadataFieldNotFound,
     /// Emulator API only (the inbox): no Passage client reads it.
     MessageNotFound,
+    TransactionNotFound,
+    /// Emulator API only (virtual authenticators).
+    AuthenticatorNotFound,
+    // 409
+    UserHasNoPasskeys,
     // 500
     InternalServerError,
 }
@@ -90,6 +101,11 @@ impl ApiError {
     /// 404 with one of the resource codes (`app_not_found`, `user_not_found`, ...).
     pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 409 (`user_has_no_passkeys`).
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
     }
 
     pub fn app_not_found() -> Self {

@@ -4,5 +4,7 @@
 pub mod auth;
 mod common;
 pub mod emulator;
+mod flex;
 mod links;
 pub mod management;
+mod passkeys;

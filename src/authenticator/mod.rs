@@ -126,15 +126,21 @@ fn origin_url(origin: &str) -> Result<url::Url, String> {
 }
 
 /// Answers creation options (`handshake.challenge`, i.e. `{"publicKey": {...}}`) from
-/// `origin`: the `handshake_response` and the credential to keep.
+/// `origin`: the `handshake_response` and the credential to keep. `credentials` are those it
+/// holds already (an excluded one makes it refuse, as a real authenticator does).
 pub async fn register(
     spec: &Spec,
+    credentials: &[Credential],
     origin: &str,
     options: Value,
 ) -> Result<(Value, Credential), String> {
     let request: CredentialCreationOptions =
         serde_json::from_value(options).map_err(|e| format!("creation options: {e}"))?;
-    let mut client = Client::new(authenticator(spec, Vec::new())?).allows_insecure_localhost(true);
+    let passkeys = credentials
+        .iter()
+        .map(Credential::to_passkey)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut client = Client::new(authenticator(spec, passkeys)?).allows_insecure_localhost(true);
     let response = client
         .register(&origin_url(origin)?, request, DefaultClientData)
         .await

@@ -78,7 +78,8 @@ impl CredentialStore for CeremonyStore {
     }
 }
 
-/// A user who is present and verified for every request.
+/// A user who is present and verified for every request, and who stops a registration the
+/// authenticator already holds an excluded credential for.
 pub struct VerifiedUser;
 
 #[async_trait::async_trait]
@@ -87,10 +88,16 @@ impl UserValidationMethod for VerifiedUser {
 
     async fn check_user<'a>(
         &self,
-        _hint: UiHint<'a, Passkey>,
+        hint: UiHint<'a, Passkey>,
         presence: bool,
         verification: bool,
     ) -> Result<UserCheck, Ctap2Error> {
+        // The authenticator only tells its user about these; the user ends the request.
+        match hint {
+            UiHint::InformExcludedCredentialFound(_) => return Err(Ctap2Error::CredentialExcluded),
+            UiHint::InformNoCredentialsFound => return Err(Ctap2Error::NoCredentials),
+            _ => {}
+        }
         Ok(UserCheck {
             presence,
             verification,

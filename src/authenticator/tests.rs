@@ -26,6 +26,7 @@ async fn round_trip(algorithm: Algorithm) {
         start_registration(&rp, "user1", "ada@example.com", &[], Attachment::Any).unwrap();
     let (response, mut credential) = register(
         &spec(algorithm),
+        &[],
         origin,
         json!({"publicKey": started.public_key}),
     )

@@ -20,6 +20,11 @@ impl Timestamp {
         Self((at.unix_timestamp_nanos() / 1_000) as i64)
     }
 
+    /// This time plus a span (whole microseconds).
+    pub fn plus(self, span: time::Duration) -> Self {
+        Self(self.0.saturating_add(span.whole_microseconds() as i64))
+    }
+
     pub fn datetime(self) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)

@@ -51,7 +51,106 @@ fn device_from_row(row: &SqliteRow) -> Result<Option<Device>, sqlx::Error> {
     }))
 }
 
+/// A credential a registration created.
+#[derive(Debug)]
+pub struct NewDevice<'a> {
+    pub id: &'a str,
+    pub app_id: &'a str,
+    pub user_id: &'a str,
+    pub cred_id: &'a str,
+    pub public_key: &'a [u8],
+    pub sign_count: i64,
+    pub aaguid: &'a str,
+    pub transports: &'a [String],
+    pub backup_eligible: bool,
+    pub backup_state: bool,
+    pub friendly_name: &'a str,
+    pub device_type: WebAuthnType,
+    pub now: Timestamp,
+}
+
+/// What a successful login changes on a device.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceLogin {
+    pub sign_count: i64,
+    pub backup_eligible: bool,
+    pub backup_state: bool,
+    pub now: Timestamp,
+}
+
 impl Store {
+    pub async fn insert_device(&self, device: &NewDevice<'_>) -> Result<(), super::WriteError> {
+        let transports = serde_json::to_string(device.transports)
+            .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+        sqlx::query(
+            "INSERT INTO webauthn_devices (id, app_id, user_id, cred_id, public_key, sign_count, \
+               aaguid, transports, backup_eligible, backup_state, friendly_name, device_type, \
+               usage_count, last_login_at, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, ?14, ?14)",
+        )
+        .bind(device.id)
+        .bind(device.app_id)
+        .bind(device.user_id)
+        .bind(device.cred_id)
+        .bind(device.public_key)
+        .bind(device.sign_count)
+        .bind(device.aaguid)
+        .bind(transports)
+        .bind(device.backup_eligible)
+        .bind(device.backup_state)
+        .bind(device.friendly_name)
+        .bind(device.device_type.as_str())
+        .bind(Timestamp::NEVER.0)
+        .bind(device.now.0)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(())
+    }
+
+    /// The device of an app with this credential id (base64url).
+    pub async fn device_by_cred_id(
+        &self,
+        app_id: &str,
+        cred_id: &str,
+    ) -> Result<Option<Device>, sqlx::Error> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DEVICE_COLUMNS} FROM webauthn_devices d WHERE d.app_id = ? AND d.cred_id = ?"
+        )))
+        .bind(app_id)
+        .bind(cred_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => device_from_row(&row),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a login with a device. The sign count only moves forward: a concurrent login
+    /// that already stored a higher count wins, and this one reports false.
+    pub async fn record_device_login(
+        &self,
+        id: &str,
+        login: DeviceLogin,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "UPDATE webauthn_devices SET sign_count = ?1, backup_eligible = ?2, \
+               backup_state = ?3, usage_count = usage_count + 1, last_login_at = ?4, \
+               updated_at = ?4 \
+             WHERE id = ?5 AND (sign_count = 0 OR sign_count < ?1)",
+        )
+        .bind(login.sign_count)
+        .bind(login.backup_eligible)
+        .bind(login.backup_state)
+        .bind(login.now.0)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(result.rows_affected() == 1)
+    }
+
     /// A user's devices, oldest first.
     pub async fn devices(&self, app_id: &str, user_id: &str) -> Result<Vec<Device>, sqlx::Error> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

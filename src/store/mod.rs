@@ -5,8 +5,10 @@
 
 mod api_keys;
 mod apps;
+mod authenticators;
 mod devices;
 mod fixtures;
+mod handshakes;
 mod magic_links;
 mod messages;
 mod metadata_schema;
@@ -32,7 +34,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use api_keys::{ApiKey, NewApiKey};
 pub use apps::KeyCheck;
+pub use authenticators::{AuthenticatorRecord, CredentialRecord};
+pub use devices::{DeviceLogin, NewDevice};
 pub use fixtures::FixtureSummary;
+pub use handshakes::{Handshake, NewHandshake, NewTransaction, Transaction};
 pub use magic_links::{MagicLinkRecord, NewMagicLink};
 pub use messages::{MessageFilter, StoredMessage};
 pub use otps::{NewOtp, OtpOutcome};

@@ -178,6 +178,22 @@ impl Store {
 }
 
 impl Store {
+    /// The user with this external id (Passkey Flex), if any.
+    pub async fn user_by_external_id(
+        &self,
+        app_id: &str,
+        external_id: &str,
+    ) -> Result<Option<User>, sqlx::Error> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND external_id = ?"
+        )))
+        .bind(app_id)
+        .bind(external_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(UserRow::into_domain).transpose()
+    }
+
     /// The user with this email (lower-cased) or E.164 phone, if any.
     pub async fn user_by_identifier(
         &self,

@@ -10,7 +10,7 @@ mod ceremony;
 pub mod keys;
 
 pub use ceremony::{
-    Assertion, Attachment, LoginCheck, NewCredential, StoredCredential, finish_login,
+    Assertion, Attachment, LoginCheck, NewCredential, Started, StoredCredential, finish_login,
     finish_registration, parse_assertion, start_login, start_registration,
 };
 

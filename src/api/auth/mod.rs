@@ -4,9 +4,12 @@
 mod app;
 mod current_user;
 mod current_user_models;
+mod flex;
 mod magic_link;
 pub mod models;
 mod otp;
+pub(crate) mod passkey_models;
+mod passkeys;
 mod session;
 mod tokens;
 mod users;
@@ -47,6 +50,46 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/apps/{app_id}/magic-link/status",
             post(magic_link::magic_link_status),
+        )
+        .route(
+            "/apps/{app_id}/register/webauthn/start",
+            post(passkeys::register_webauthn_start),
+        )
+        .route(
+            "/apps/{app_id}/register/webauthn/finish",
+            post(passkeys::register_webauthn_finish),
+        )
+        .route(
+            "/apps/{app_id}/login/webauthn/start",
+            post(passkeys::login_webauthn_start),
+        )
+        .route(
+            "/apps/{app_id}/login/webauthn/finish",
+            post(passkeys::login_webauthn_finish),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/devices/start",
+            post(passkeys::add_device_start),
+        )
+        .route(
+            "/apps/{app_id}/currentuser/devices/finish",
+            post(passkeys::add_device_finish),
+        )
+        .route(
+            "/apps/{app_id}/register/transactions/webauthn/start",
+            post(flex::register_start),
+        )
+        .route(
+            "/apps/{app_id}/register/transactions/webauthn/finish",
+            post(flex::register_finish),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/transactions/webauthn/start",
+            post(flex::authenticate_start),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/transactions/webauthn/finish",
+            post(flex::authenticate_finish),
         )
         .route("/apps/{app_id}/register/otp", post(otp::register_otp))
         .route("/apps/{app_id}/login/otp", post(otp::login_otp))

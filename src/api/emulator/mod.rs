@@ -1,7 +1,9 @@
 //! The emulator's own API under `/_emulator`: health, fixtures, inbox, clock, reset, key
-//! rotation.
+//! rotation, virtual authenticators.
 //! Meant for tests and local tools: it takes no credentials.
 
+mod authenticator_models;
+mod authenticators;
 mod clock;
 mod fixtures;
 mod inbox;
@@ -35,6 +37,22 @@ pub fn routes() -> Router<AppState> {
             get(inbox::get_message).delete(inbox::delete_message),
         )
         .route("/apps/{app_id}/keys/rotate", post(keys::rotate_key))
+        .route(
+            "/authenticators",
+            get(authenticators::list_authenticators).post(authenticators::create_authenticator),
+        )
+        .route(
+            "/authenticators/{authenticator_id}",
+            get(authenticators::get_authenticator).delete(authenticators::delete_authenticator),
+        )
+        .route(
+            "/authenticators/{authenticator_id}/register",
+            post(authenticators::register),
+        )
+        .route(
+            "/authenticators/{authenticator_id}/login",
+            post(authenticators::login),
+        )
 }
 
 #[derive(serde::Serialize)]

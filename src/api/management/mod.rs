@@ -6,6 +6,7 @@
 mod api_keys;
 mod apps;
 mod devices;
+mod flex;
 mod list_users;
 mod magic_links;
 mod metadata_schema;
@@ -20,6 +21,18 @@ use crate::http::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/apps", post(apps::create_app))
+        .route(
+            "/apps/{app_id}/transactions/register",
+            post(flex::create_register_transaction),
+        )
+        .route(
+            "/apps/{app_id}/transactions/authenticate",
+            post(flex::create_authenticate_transaction),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/verify",
+            post(flex::verify_nonce),
+        )
         .route(
             "/apps/{app_id}",
             get(apps::get_app)

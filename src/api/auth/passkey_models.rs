@@ -1,0 +1,124 @@
+//! Passkey DTOs (Auth API), named after Passage's schemas: the WebAuthn handshake JSON that
+//! `@passageidentity/webauthnutils` consumes, and the start/finish bodies around it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::domain::user::{User as UserRecord, UserStatus};
+
+/// `CredentialCreation` / `ProtocolCredentialAssertion`: the options a browser passes to
+/// `navigator.credentials.create/get`, in WebAuthn JSON (base64url byte fields).
+#[derive(Debug, Serialize)]
+pub struct HandshakeChallenge {
+    #[serde(rename = "publicKey")]
+    pub public_key: Value,
+}
+
+/// `CredentialCreationChallenge` / `CredentialAssertionChallenge`.
+#[derive(Debug, Serialize)]
+pub struct Handshake {
+    pub id: String,
+    pub challenge: HandshakeChallenge,
+}
+
+/// The `User` of a WebAuthn start response: Passage sent it without `webauthn_types` (the
+/// mobile SDKs patch their models for that), so this one leaves it out too.
+#[derive(Debug, Serialize)]
+pub struct HandshakeUser {
+    pub email: String,
+    pub email_verified: bool,
+    pub id: String,
+    pub phone: String,
+    pub phone_verified: bool,
+    pub status: UserStatus,
+    pub user_metadata: Option<Map<String, Value>>,
+    pub webauthn: bool,
+}
+
+impl HandshakeUser {
+    pub fn new(user: UserRecord, webauthn: bool) -> Self {
+        Self {
+            email: user.email,
+            email_verified: user.email_verified,
+            id: user.id,
+            phone: user.phone,
+            phone_verified: user.phone_verified,
+            status: user.status,
+            user_metadata: user.user_metadata,
+            webauthn,
+        }
+    }
+}
+
+/// `RegisterWebAuthnStartResponse`, `LoginWebAuthnStartResponse`, `AddDeviceStartResponse`.
+#[derive(Debug, Serialize)]
+pub struct WebAuthnStartResponse {
+    pub handshake: Handshake,
+    pub user: Option<HandshakeUser>,
+}
+
+/// `RegisterWebAuthnStartRequest`.
+#[derive(Debug, Deserialize)]
+pub struct RegisterWebAuthnStartRequest {
+    pub identifier: String,
+    #[serde(default)]
+    pub authenticator_attachment: Option<String>,
+}
+
+/// `RegisterWebAuthnFinishRequest` and `AddDeviceFinishRequest`.
+#[derive(Debug, Deserialize)]
+pub struct WebAuthnFinishRequest {
+    pub handshake_id: String,
+    pub handshake_response: Value,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// `LoginWebAuthnStartRequest`: no identifier means a discoverable (usernameless) login.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginWebAuthnStartRequest {
+    #[serde(default)]
+    pub identifier: Option<String>,
+}
+
+/// `CurrentUserDevicesStartRequest` (the body is optional).
+#[derive(Debug, Default, Deserialize)]
+pub struct CurrentUserDevicesStartRequest {
+    #[serde(default)]
+    pub authenticator_attachment: Option<String>,
+}
+
+/// `RegisterWebAuthnStartWithTransactionRequest` and
+/// `AuthenticateWebAuthnStartWithTransactionRequest` (no transaction: discoverable).
+#[derive(Debug, Default, Deserialize)]
+pub struct TransactionStartRequest {
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    #[serde(default)]
+    pub authenticator_attachment: Option<String>,
+}
+
+/// `RegisterWebAuthnStartWithTransactionResponse` and
+/// `AuthenticateWebAuthnStartWithTransactionResponse`.
+#[derive(Debug, Serialize)]
+pub struct TransactionStartResponse {
+    pub handshake: Handshake,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+}
+
+/// `RegisterWebAuthnFinishWithTransactionRequest` and
+/// `AuthenticateWebAuthnFinishWithTransactionRequest`.
+#[derive(Debug, Deserialize)]
+pub struct TransactionFinishRequest {
+    pub handshake_id: String,
+    pub handshake_response: Value,
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+}
+
+/// `Nonce`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Nonce {
+    pub nonce: String,
+}

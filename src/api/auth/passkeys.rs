@@ -1,0 +1,261 @@
+//! Passkey registration and login (Auth API rows 6, 7, 10, 11) and adding a passkey to the
+//! current user (rows 21, 22).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+
+use super::current_user_models::{Credential, CurrentUserDevice};
+use super::models::AuthResponse;
+use super::passkey_models::{
+    CurrentUserDevicesStartRequest, HandshakeUser, LoginWebAuthnStartRequest,
+    RegisterWebAuthnStartRequest, WebAuthnFinishRequest, WebAuthnStartResponse,
+};
+use super::session::{Family, issue};
+use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
+use crate::api::passkeys::{
+    Purpose, begin, check_enabled, register_device, relying_party, take, verify_assertion,
+};
+use crate::domain::user::User;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::{ApiJson, PathApp, UserAuth};
+use crate::webauthn::{Attachment, start_login, start_registration};
+
+fn attachment(text: Option<&str>) -> ApiResult<Attachment> {
+    Attachment::parse(text).map_err(ApiError::invalid_request)
+}
+
+/// The name an authenticator shows for the account: its email, else its phone.
+fn account_name(user: &User) -> &str {
+    if user.email.is_empty() {
+        &user.phone
+    } else {
+        &user.email
+    }
+}
+
+/// The finish body must name the user the handshake was started for.
+fn check_user_id(claimed: Option<&str>, expected: &str) -> ApiResult<()> {
+    match claimed {
+        Some(id) if id == expected => Ok(()),
+        Some(id) => Err(ApiError::invalid_request(format!(
+            "user_id: {id} is not the user this handshake was started for"
+        ))),
+        None => Err(ApiError::invalid_request("user_id: required")),
+    }
+}
+
+/// The registered credential ids of a user, to exclude or to allow.
+pub(super) async fn credential_ids(
+    state: &AppState,
+    app_id: &str,
+    user_id: &str,
+) -> ApiResult<Vec<Vec<u8>>> {
+    use base64::Engine;
+    let devices = state.store.devices(app_id, user_id).await?;
+    Ok(devices
+        .iter()
+        .filter_map(|d| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(d.cred_id.trim_end_matches('='))
+                .ok()
+        })
+        .collect())
+}
+
+/// Passage: `register-webauthn-start`, 200. Creates the user (`pending`) as Passage did.
+pub async fn register_webauthn_start(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<RegisterWebAuthnStartRequest>,
+) -> ApiResult<Json<WebAuthnStartResponse>> {
+    let app = load_app(&state, &app_id).await?;
+    check_enabled(&app)?;
+    let attachment = attachment(request.authenticator_attachment.as_deref())?;
+    let identifier = identifier(&app, &request.identifier)?;
+    let user = registering_user(&state, &app, &identifier).await?;
+    let rp = relying_party(&app)?;
+    let started = start_registration(&rp, &user.id, account_name(&user), &[], attachment)
+        .map_err(ApiError::internal)?;
+    let handshake = begin(
+        &state,
+        &app,
+        Purpose::Register,
+        Some(&user.id),
+        None,
+        started,
+    )
+    .await?;
+    Ok(Json(WebAuthnStartResponse {
+        handshake,
+        user: Some(HandshakeUser::new(user, false)),
+    }))
+}
+
+/// Passage: `register-webauthn-finish`, 201 `AuthResponse`: the user is active and logged in.
+pub async fn register_webauthn_finish(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<WebAuthnFinishRequest>,
+) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
+    let app = load_app(&state, &app_id).await?;
+    let code = ErrorCode::WebauthnLoginFailed;
+    let handshake = take(&state, &app, &request.handshake_id, Purpose::Register, code).await?;
+    let user_id = handshake.user_id.clone().unwrap_or_default();
+    check_user_id(request.user_id.as_deref(), &user_id)?;
+    let user = active_user(&state, &app.id, &user_id).await?;
+    register_device(
+        &state,
+        &app,
+        &user.id,
+        &handshake,
+        &request.handshake_response,
+        &headers,
+    )
+    .await?;
+    let now = state.clock.timestamp();
+    state
+        .store
+        .record_login(&app.id, &user.id, None, now)
+        .await?;
+    let auth_result = issue(&state, &app, &user.id, Family::New).await?;
+    Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
+}
+
+/// Passage: `login-webauthn-start`, 200. With an identifier the user's passkeys are allowed;
+/// without one the login is discoverable (usernameless).
+pub async fn login_webauthn_start(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<LoginWebAuthnStartRequest>,
+) -> ApiResult<Json<WebAuthnStartResponse>> {
+    let app = load_app(&state, &app_id).await?;
+    check_enabled(&app)?;
+    let rp = relying_party(&app)?;
+    let raw = request.identifier.as_deref().unwrap_or("").trim();
+    if raw.is_empty() {
+        let started = start_login(&rp, None).map_err(ApiError::internal)?;
+        let handshake = begin(&state, &app, Purpose::Login, None, None, started).await?;
+        return Ok(Json(WebAuthnStartResponse {
+            handshake,
+            user: None,
+        }));
+    }
+    let identifier = identifier(&app, raw)?;
+    let user = login_user(&state, &app, &identifier).await?;
+    let allowed = credential_ids(&state, &app.id, &user.id).await?;
+    if allowed.is_empty() {
+        return Err(ApiError::conflict(
+            ErrorCode::UserHasNoPasskeys,
+            "User has no passkeys.",
+        ));
+    }
+    let started = start_login(&rp, Some(&allowed)).map_err(ApiError::internal)?;
+    let handshake = begin(&state, &app, Purpose::Login, Some(&user.id), None, started).await?;
+    Ok(Json(WebAuthnStartResponse {
+        handshake,
+        user: Some(HandshakeUser::new(user, true)),
+    }))
+}
+
+/// Passage: `login-webauthn-finish`, 200 `AuthResponse`.
+pub async fn login_webauthn_finish(
+    State(state): State<AppState>,
+    PathApp(app_id): PathApp,
+    ApiJson(request): ApiJson<WebAuthnFinishRequest>,
+) -> ApiResult<Json<AuthResponse>> {
+    let app = load_app(&state, &app_id).await?;
+    // Which code a failure carries depends on the handshake, so peek at the request: passage-js
+    // sends `user_id` exactly when the login had an identifier.
+    let code = if request.user_id.is_some() {
+        ErrorCode::WebauthnLoginFailed
+    } else {
+        ErrorCode::DiscoverableLoginFailed
+    };
+    let handshake = take(&state, &app, &request.handshake_id, Purpose::Login, code).await?;
+    let code = match handshake.user_id {
+        Some(_) => ErrorCode::WebauthnLoginFailed,
+        None => ErrorCode::DiscoverableLoginFailed,
+    };
+    let device =
+        verify_assertion(&state, &app, &handshake, &request.handshake_response, code).await?;
+    let now = state.clock.timestamp();
+    state
+        .store
+        .record_login(&app.id, &device.user_id, None, now)
+        .await?;
+    let auth_result = issue(&state, &app, &device.user_id, Family::New).await?;
+    Ok(Json(AuthResponse { auth_result }))
+}
+
+/// Passage: `add-device-start`, 200: a registration for the signed-in user, excluding the
+/// passkeys they already have.
+pub async fn add_device_start(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiJson(request): ApiJson<CurrentUserDevicesStartRequest>,
+) -> ApiResult<Json<WebAuthnStartResponse>> {
+    let attachment = attachment(request.authenticator_attachment.as_deref())?;
+    let user = active_user(&state, &auth.app.id, &auth.user_id).await?;
+    let existing = credential_ids(&state, &auth.app.id, &user.id).await?;
+    let rp = relying_party(&auth.app)?;
+    let started = start_registration(&rp, &user.id, account_name(&user), &existing, attachment)
+        .map_err(ApiError::internal)?;
+    let handshake = begin(
+        &state,
+        &auth.app,
+        Purpose::AddDevice,
+        Some(&user.id),
+        None,
+        started,
+    )
+    .await?;
+    let webauthn = !existing.is_empty();
+    Ok(Json(WebAuthnStartResponse {
+        handshake,
+        user: Some(HandshakeUser::new(user, webauthn)),
+    }))
+}
+
+/// Passage: `add-device-finish`, 201 `CurrentUserDevice`.
+pub async fn add_device_finish(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<WebAuthnFinishRequest>,
+) -> ApiResult<(StatusCode, Json<CurrentUserDevice>)> {
+    let code = ErrorCode::WebauthnLoginFailed;
+    let handshake = take(
+        &state,
+        &auth.app,
+        &request.handshake_id,
+        Purpose::AddDevice,
+        code,
+    )
+    .await?;
+    if handshake.user_id.as_deref() != Some(auth.user_id.as_str()) {
+        return Err(ApiError::unauthorized(
+            code,
+            "this handshake was started for another user",
+        ));
+    }
+    check_user_id(request.user_id.as_deref(), &auth.user_id)?;
+    active_user(&state, &auth.app.id, &auth.user_id).await?;
+    let device = register_device(
+        &state,
+        &auth.app,
+        &auth.user_id,
+        &handshake,
+        &request.handshake_response,
+        &headers,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CurrentUserDevice {
+            device: Credential::from(device),
+        }),
+    ))
+}
