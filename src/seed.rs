@@ -1,11 +1,19 @@
 //! Seeding: fixtures, then what every app needs to issue tokens (an active signing key).
 //! Used at start-up and by `POST /_emulator/fixtures`.
 
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::authenticator;
 use crate::clock::Clock;
+use crate::domain::device::EMULATOR_AAGUID;
 use crate::domain::fixtures::FixtureFile;
 use crate::domain::ids::new_id;
 use crate::domain::tokens::SigningKey;
-use crate::store::{FixtureSummary, Store, WriteError};
+use crate::store::{AuthenticatorRecord, CredentialRecord, FixtureSummary, Store, WriteError};
+use crate::webauthn::{RelyingParty, user_handle};
 
 #[derive(Debug)]
 pub enum SeedError {
@@ -39,8 +47,66 @@ pub async fn load_fixtures(
     file: &FixtureFile,
 ) -> Result<FixtureSummary, SeedError> {
     let summary = store.load_fixtures(file, clock.timestamp()).await?;
+    load_fixture_authenticators(store, clock, file).await?;
     ensure_signing_keys(store, clock).await?;
     Ok(summary)
+}
+
+/// Fixture passkeys with a private key: a virtual authenticator holding them (one per
+/// `authenticator_id`, default the device id), so a test can log in as that user.
+async fn load_fixture_authenticators(
+    store: &Store,
+    clock: &Clock,
+    file: &FixtureFile,
+) -> Result<(), SeedError> {
+    let now = clock.timestamp().0;
+    let mut authenticators: BTreeMap<String, (AuthenticatorRecord, Vec<CredentialRecord>)> =
+        BTreeMap::new();
+    for app in &file.apps {
+        let rp = RelyingParty::for_app(&app.settings).map_err(SeedError::Invalid)?;
+        for user in &app.users {
+            for device in &user.devices {
+                let Some(private_key) = &device.private_key_cose else {
+                    continue;
+                };
+                let algorithm = device
+                    .private_key
+                    .as_deref()
+                    .and_then(|pem| authenticator::private_key_from_pem(pem).ok())
+                    .map_or(authenticator::Algorithm::Es256, |(_, algorithm)| algorithm);
+                let id = device
+                    .authenticator_id
+                    .clone()
+                    .unwrap_or_else(|| device.id.clone());
+                let entry = authenticators.entry(id.clone()).or_insert_with(|| {
+                    let record = AuthenticatorRecord {
+                        name: format!("Fixture authenticator {id}"),
+                        id,
+                        aaguid: EMULATOR_AAGUID.to_owned(),
+                        algorithm: algorithm.as_str().to_owned(),
+                        sign_count: true,
+                        private_key: Some(private_key.clone()),
+                        created_at: now,
+                    };
+                    (record, Vec::new())
+                });
+                entry.1.push(CredentialRecord {
+                    cred_id: URL_SAFE_NO_PAD
+                        .decode(&device.cred_id)
+                        .map_err(|e| SeedError::Invalid(e.to_string()))?,
+                    rp_id: rp.id().to_owned(),
+                    user_handle: Some(user_handle(&user.id).as_ref().to_vec()),
+                    private_key: private_key.clone(),
+                    sign_count: Some(device.sign_count),
+                    created_at: now,
+                });
+            }
+        }
+    }
+    for (record, credentials) in authenticators.values() {
+        store.put_authenticator(record, credentials).await?;
+    }
+    Ok(())
 }
 
 /// Generates and activates a signing key for every app without an active one.

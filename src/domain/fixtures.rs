@@ -130,8 +130,21 @@ pub struct FixtureDevice {
     pub id: String,
     /// Credential id, base64url (padding optional).
     pub cred_id: String,
-    /// COSE_Key bytes, base64url (padding optional).
+    /// COSE_Key bytes, base64url (padding optional). May be left out when `private_key` is
+    /// given: it is derived.
+    #[serde(default)]
     pub public_key: String,
+    /// PKCS#8 PEM (P-256 or Ed25519): a virtual authenticator holding it is made, so tests can
+    /// log in as this user.
+    #[serde(default)]
+    pub private_key: Option<String>,
+    /// The id of that virtual authenticator (default: the device id); devices naming the same
+    /// one share it.
+    #[serde(default)]
+    pub authenticator_id: Option<String>,
+    /// `private_key` as a COSE_Key, filled in by `normalize`.
+    #[serde(skip)]
+    pub private_key_cose: Option<Vec<u8>>,
     #[serde(default = "default_device_name")]
     pub friendly_name: String,
     #[serde(rename = "type", default = "passkey")]
@@ -278,6 +291,25 @@ impl FixtureDevice {
         }
         let cred_id = decode_base64url(&self.cred_id).map_err(|e| format!("cred_id: {e}"))?;
         self.cred_id = URL_SAFE_NO_PAD.encode(cred_id);
+        if let Some(pem) = &self.private_key {
+            let (private, _) = crate::authenticator::private_key_from_pem(pem)?;
+            let public = crate::authenticator::public_key(&private)?;
+            let derived = URL_SAFE_NO_PAD.encode(&public);
+            if !self.public_key.is_empty()
+                && decode_base64url(&self.public_key).ok().as_deref() != Some(public.as_slice())
+            {
+                return Err("public_key: does not belong to private_key".into());
+            }
+            self.public_key = derived;
+            self.private_key_cose = Some(private);
+        } else if self.public_key.is_empty() {
+            return Err("public_key: required unless private_key is given".into());
+        }
+        if let Some(id) = &self.authenticator_id
+            && !is_plausible_id(id)
+        {
+            return Err(format!("authenticator_id: `{id}` is not a valid id"));
+        }
         let key = decode_base64url(&self.public_key).map_err(|e| format!("public_key: {e}"))?;
         check_cose_key(&key).map_err(|e| format!("public_key: {e}"))?;
         self.public_key = URL_SAFE_NO_PAD.encode(key);
