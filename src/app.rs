@@ -30,6 +30,7 @@ impl Application {
     /// Opens and migrates the database, loads fixtures, binds the listener (port 0 picks a
     /// free one). Errors are messages for the person starting it.
     pub async fn build(config: Config) -> Result<Self, String> {
+        crate::domain::jwt_provider::install();
         let store = Store::open(&config.database).await?;
         let clock = Clock::system();
         let files = if config.fixtures.is_empty() {

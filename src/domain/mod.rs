@@ -5,6 +5,7 @@ pub mod device;
 pub mod fixtures;
 pub mod identifiers;
 pub mod ids;
+pub mod jwt_provider;
 pub mod messages;
 pub mod metadata;
 pub mod timestamp;

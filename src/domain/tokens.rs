@@ -26,7 +26,7 @@ pub struct SigningKey {
     pub private_key_pem: String,
     modulus: Vec<u8>,
     exponent: Vec<u8>,
-    /// Parsed once: parsing an RSA key costs about as much as a signature.
+    /// The key as jsonwebtoken takes it; `jwt_provider` keeps it parsed across signatures.
     encoding: EncodingKey,
 }
 
@@ -140,6 +140,7 @@ impl SigningKey {
 
     /// Signs `claims` with header `{"alg":"RS256","kid","typ":"JWT"}`.
     pub fn sign(&self, claims: &AuthTokenClaims) -> Result<String, String> {
+        super::jwt_provider::install();
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         header.typ = Some("JWT".into());
