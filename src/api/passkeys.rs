@@ -14,6 +14,7 @@ use crate::api::common::active_user;
 use crate::domain::app::App;
 use crate::domain::device::{Device, default_friendly_name, device_type};
 use crate::domain::ids::new_id;
+use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::store::{DeviceLogin, NewDevice, NewHandshake};
@@ -184,11 +185,25 @@ pub async fn register_device(
         now: state.clock.timestamp(),
     };
     state.store.insert_device(&device).await?;
-    state
-        .store
-        .device_by_cred_id(&app.id, &cred_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("the new device vanished"))
+    let (sign_count, device_type, now) = (device.sign_count, device.device_type, device.now);
+    Ok(Device {
+        id,
+        app_id: app.id.clone(),
+        user_id: user_id.to_owned(),
+        cred_id,
+        public_key: credential.public_key,
+        sign_count,
+        aaguid: credential.aaguid,
+        transports: credential.transports,
+        backup_eligible: credential.backup_eligible,
+        backup_state: credential.backup_state,
+        friendly_name,
+        device_type,
+        usage_count: 0,
+        last_login_at: Timestamp::NEVER,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
 /// Verifies an assertion against the device it names; the device's counter and usage move.

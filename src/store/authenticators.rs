@@ -55,7 +55,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for credential in credentials {
-            insert_credential(&mut tx, &authenticator.id, credential).await?;
+            insert_credential(&mut *tx, &authenticator.id, credential).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -109,14 +109,12 @@ impl Store {
         authenticator_id: &str,
         credential: &CredentialRecord,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        insert_credential(&mut tx, authenticator_id, credential).await?;
-        tx.commit().await
+        insert_credential(&self.pool, authenticator_id, credential).await
     }
 }
 
-async fn insert_credential(
-    tx: &mut sqlx::SqliteConnection,
+async fn insert_credential<'e, E: sqlx::SqliteExecutor<'e>>(
+    executor: E,
     authenticator_id: &str,
     credential: &CredentialRecord,
 ) -> Result<(), sqlx::Error> {
@@ -132,7 +130,7 @@ async fn insert_credential(
     .bind(&credential.private_key)
     .bind(credential.sign_count)
     .bind(credential.created_at)
-    .execute(&mut *tx)
+    .execute(executor)
     .await?;
     Ok(())
 }

@@ -240,26 +240,33 @@ impl Store {
         Ok(())
     }
 
-    /// Removes every user (of one app, or of all), and with them their devices, passcodes and
-    /// refresh tokens, and the inbox's messages. Apps, keys and metadata schemas stay.
+    /// Removes every user (of one app, or of all), and with them their devices, passcodes,
+    /// refresh tokens and Flex nonces, the inbox's messages, and pending passkey handshakes and
+    /// Flex transactions. Apps, keys, metadata schemas and virtual authenticators stay.
     /// Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let result = match app_id {
             Some(app_id) => {
-                sqlx::query("DELETE FROM messages WHERE app_id = ?")
+                for table in ["messages", "webauthn_handshakes", "flex_transactions"] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DELETE FROM {table} WHERE app_id = ?"
+                    )))
                     .bind(app_id)
                     .execute(&mut *tx)
                     .await?;
+                }
                 sqlx::query("DELETE FROM users WHERE app_id = ?")
                     .bind(app_id)
                     .execute(&mut *tx)
                     .await?
             }
             None => {
-                sqlx::query("DELETE FROM messages")
-                    .execute(&mut *tx)
-                    .await?;
+                for table in ["messages", "webauthn_handshakes", "flex_transactions"] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query("DELETE FROM users").execute(&mut *tx).await?
             }
         };
