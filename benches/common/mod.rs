@@ -59,3 +59,39 @@ where
     }
     total as f64 / began.elapsed().as_secs_f64()
 }
+
+/// The name the benchmarks give their client threads, so CPU time can be told apart from the
+/// emulator's (tokio workers, SQLite workers) in the same process.
+pub const CLIENT_THREADS: &str = "bench-client";
+
+/// CPU time (user + system) used so far by this process's threads: (emulator, client).
+/// Linux only: reads /proc/self/task/*/stat (clock ticks of 10 ms).
+#[allow(dead_code)]
+pub fn cpu_split() -> (Duration, Duration) {
+    let mut emulator = Duration::ZERO;
+    let mut client = Duration::ZERO;
+    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task") {
+        let path = task.expect("task").path();
+        let (Ok(name), Ok(stat)) = (
+            std::fs::read_to_string(path.join("comm")),
+            std::fs::read_to_string(path.join("stat")),
+        ) else {
+            continue;
+        };
+        let fields: Vec<&str> = stat
+            .rsplit_once(") ")
+            .map(|(_, rest)| rest.split(' ').collect())
+            .unwrap_or_default();
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()))
+            .sum();
+        let time = Duration::from_millis(ticks * 10);
+        if name.trim().starts_with(CLIENT_THREADS) {
+            client += time;
+        } else {
+            emulator += time;
+        }
+    }
+    (emulator, client)
+}

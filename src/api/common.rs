@@ -125,6 +125,7 @@ pub async fn create_pending_user(
         Identifier::Phone(phone) => ("", phone.as_str()),
     };
     let id = new_id();
+    let now = state.clock.timestamp();
     let user = NewUser {
         id: &id,
         app_id,
@@ -137,7 +138,7 @@ pub async fn create_pending_user(
         user_metadata: metadata,
         login_count: 0,
         last_login_at: Timestamp::NEVER,
-        created_at: state.clock.timestamp(),
+        created_at: now,
     };
     state
         .store
@@ -147,9 +148,20 @@ pub async fn create_pending_user(
             WriteError::Conflict(_) => ApiError::invalid_request("user: already exists."),
             WriteError::Database(error) => ApiError::internal(error),
         })?;
-    state
-        .store
-        .user(app_id, &id)
-        .await?
-        .ok_or_else(ApiError::user_not_found)
+    // As written: reading it back would cost a query on every registration.
+    Ok(User {
+        id,
+        app_id: app_id.to_owned(),
+        email: email.to_owned(),
+        phone: phone.to_owned(),
+        external_id: String::new(),
+        status: UserStatus::Pending,
+        email_verified: false,
+        phone_verified: false,
+        user_metadata: metadata.cloned(),
+        login_count: 0,
+        last_login_at: Timestamp::NEVER,
+        created_at: now,
+        updated_at: now,
+    })
 }

@@ -10,11 +10,11 @@ use serde_json::Value;
 use time::Duration;
 
 use crate::api::auth::passkey_models::{Handshake, HandshakeChallenge};
-use crate::api::common::active_user;
 use crate::domain::app::App;
 use crate::domain::device::{Device, default_friendly_name, device_type};
 use crate::domain::ids::new_id;
 use crate::domain::timestamp::Timestamp;
+use crate::domain::user::UserStatus;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::store::{DeviceLogin, NewDevice, NewHandshake};
@@ -220,7 +220,7 @@ pub async fn verify_assertion(
     let assertion = parse_assertion(&body, handshake.user_id.is_none())
         .map_err(|e| ApiError::unauthorized(code, e.0))?;
     let cred_id = encode_cred_id(assertion.cred_id());
-    let device = state
+    let (device, status) = state
         .store
         .device_by_cred_id(&app.id, &cred_id)
         .await?
@@ -238,7 +238,9 @@ pub async fn verify_assertion(
             format!("credential {cred_id} belongs to another user"),
         ));
     }
-    active_user(state, &app.id, &device.user_id).await?;
+    if status == UserStatus::Inactive {
+        return Err(ApiError::user_not_active());
+    }
     let stored = StoredCredential {
         cred_id: assertion.cred_id(),
         user_id: &device.user_id,

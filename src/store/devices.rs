@@ -9,7 +9,7 @@ use super::Store;
 use super::users::{USER_COLUMNS, UserRow};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::timestamp::Timestamp;
-use crate::domain::user::UserWithDevices;
+use crate::domain::user::{UserStatus, UserWithDevices};
 
 /// The device columns, each prefixed with `d.` and aliased `d_<name>` so that they can share
 /// a row with a user's columns.
@@ -108,23 +108,28 @@ impl Store {
         Ok(())
     }
 
-    /// The device of an app with this credential id (base64url).
+    /// The device of an app with this credential id (base64url), with its user's status: what
+    /// a passkey login checks, in one query.
     pub async fn device_by_cred_id(
         &self,
         app_id: &str,
         cred_id: &str,
-    ) -> Result<Option<Device>, sqlx::Error> {
+    ) -> Result<Option<(Device, UserStatus)>, sqlx::Error> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DEVICE_COLUMNS} FROM webauthn_devices d WHERE d.app_id = ? AND d.cred_id = ?"
+            "SELECT {DEVICE_COLUMNS}, u.status AS u_status FROM webauthn_devices d \
+             JOIN users u ON u.id = d.user_id WHERE d.app_id = ? AND d.cred_id = ?"
         )))
         .bind(app_id)
         .bind(cred_id)
         .fetch_optional(&self.pool)
         .await?;
-        match row {
-            Some(row) => device_from_row(&row),
-            None => Ok(None),
-        }
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let status: String = row.try_get("u_status")?;
+        let status = UserStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?;
+        Ok(device_from_row(&row)?.map(|device| (device, status)))
     }
 
     /// Records a login with a device. The sign count only moves forward: a concurrent login

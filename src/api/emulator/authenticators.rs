@@ -196,10 +196,30 @@ async fn origin(state: &AppState, request: &CeremonyRequest) -> ApiResult<String
     Ok(app.settings.auth_origin)
 }
 
-/// The credentials an authenticator holds, as `crate::authenticator` takes them.
-fn held(stored: &[CredentialRecord]) -> Vec<Credential> {
+/// The credentials an authenticator holds that a ceremony can use, as `crate::authenticator`
+/// takes them: those for the options' rp id and, when the options list credentials
+/// (`allowCredentials`, `excludeCredentials`), only those.
+fn held(stored: &[CredentialRecord], public_key: &Value) -> Vec<Credential> {
+    let rp_id = public_key["rpId"]
+        .as_str()
+        .or_else(|| public_key["rp"]["id"].as_str());
+    let listed = public_key["allowCredentials"]
+        .as_array()
+        .or_else(|| public_key["excludeCredentials"].as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|d| d["id"].as_str())
+                .filter_map(|id| URL_SAFE_NO_PAD.decode(id.trim_end_matches('=')).ok())
+                .collect::<Vec<_>>()
+        });
+    let registering = public_key.get("excludeCredentials").is_some();
     stored
         .iter()
+        .filter(|c| rp_id.is_none_or(|rp| c.rp_id == rp))
+        .filter(|c| match &listed {
+            Some(ids) if !ids.is_empty() || registering => ids.contains(&c.cred_id),
+            _ => true,
+        })
         .map(|c| Credential {
             cred_id: c.cred_id.clone(),
             rp_id: c.rp_id.clone(),
@@ -223,7 +243,7 @@ pub async fn register(
     let origin = origin(&state, &request).await?;
     let (response, created) = authenticator::register(
         &spec(&record)?,
-        &held(&stored),
+        &held(&stored, &request.handshake.challenge["publicKey"]),
         &origin,
         request.handshake.challenge.clone(),
     )
@@ -253,7 +273,7 @@ pub async fn login(
     let origin = origin(&state, &request).await?;
     let (response, updated) = authenticator::login(
         &spec(&record)?,
-        &held(&stored),
+        &held(&stored, &request.handshake.challenge["publicKey"]),
         &origin,
         request.handshake.challenge.clone(),
     )
