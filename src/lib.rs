@@ -2,6 +2,7 @@
 //!
 //! Module map (see `docs/` and the design notes for the why):
 //! - [`app`]: `Application::build(config)` opens the store, migrates, seeds fixtures, binds.
+//! - [`authenticator`]: the built-in virtual authenticator (passkey-client, passkey-authenticator).
 //! - [`config`]: the command line and its `PASSAGE_EMULATOR_*` environment twins.
 //! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
 //! - [`clock`]: every timestamp comes from here.
@@ -11,6 +12,7 @@
 //! - [`relay`]: the optional SMTP relay that copies captured email to a real mail catcher.
 //! - [`seed`]: fixtures and the signing keys every app needs, at start and on request.
 //! - [`store`]: all SQL, one file per table group.
+//! - [`webauthn`]: the relying party: passkey ceremonies checked by `webauthn_rp`.
 
 #![forbid(unsafe_code)]
 

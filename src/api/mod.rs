@@ -1,5 +1,6 @@
 //! The three faces of the emulator, and what the two Passage APIs share (`common`: users,
-//! identifiers, delivery; `links`: issuing magic links).
+//! identifiers, delivery; `links`: issuing magic links; `passkeys`: WebAuthn handshakes and
+//! devices; `flex`: Passkey Flex transactions and nonces).
 
 pub mod auth;
 mod common;

@@ -5,6 +5,7 @@ mod api_keys;
 mod apps;
 mod auth_app;
 mod auth_users;
+mod authenticators;
 mod bad_input;
 mod cli;
 mod cors;
