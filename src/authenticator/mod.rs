@@ -99,7 +99,11 @@ impl Credential {
 
 type VirtualAuthenticator = Authenticator<CeremonyStore, VerifiedUser, Backend>;
 
-fn authenticator(spec: &Spec, credentials: Vec<Passkey>) -> Result<VirtualAuthenticator, String> {
+fn authenticator(spec: &Spec, credentials: &[Credential]) -> Result<VirtualAuthenticator, String> {
+    let credentials = credentials
+        .iter()
+        .map(Credential::to_passkey)
+        .collect::<Result<Vec<_>, _>>()?;
     let fixed = match &spec.private_key {
         Some(bytes) => Some(CoseKey::from_slice(bytes).map_err(|e| e.to_string())?),
         None => None,
@@ -136,11 +140,7 @@ pub async fn register(
 ) -> Result<(Value, Credential), String> {
     let request: CredentialCreationOptions =
         serde_json::from_value(options).map_err(|e| format!("creation options: {e}"))?;
-    let passkeys = credentials
-        .iter()
-        .map(Credential::to_passkey)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut client = Client::new(authenticator(spec, passkeys)?).allows_insecure_localhost(true);
+    let mut client = Client::new(authenticator(spec, credentials)?).allows_insecure_localhost(true);
     let response = client
         .register(&origin_url(origin)?, request, DefaultClientData)
         .await
@@ -165,11 +165,7 @@ pub async fn login(
 ) -> Result<(Value, Option<Credential>), String> {
     let request: CredentialRequestOptions =
         serde_json::from_value(options).map_err(|e| format!("request options: {e}"))?;
-    let passkeys = credentials
-        .iter()
-        .map(Credential::to_passkey)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut client = Client::new(authenticator(spec, passkeys)?).allows_insecure_localhost(true);
+    let mut client = Client::new(authenticator(spec, credentials)?).allows_insecure_localhost(true);
     let response = client
         .authenticate(&origin_url(origin)?, request, DefaultClientData)
         .await

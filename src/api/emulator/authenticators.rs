@@ -234,21 +234,36 @@ fn refused(error: String) -> ApiError {
     ApiError::invalid_request(format!("virtual authenticator: {error}"))
 }
 
+/// What a ceremony needs: the authenticator's settings, the credentials it can use, where the
+/// "browser" is, and what is stored (to write changes back).
+struct Prepared {
+    spec: Spec,
+    usable: Vec<Credential>,
+    origin: String,
+    stored: Vec<CredentialRecord>,
+}
+
+async fn prepare(state: &AppState, id: &str, request: &CeremonyRequest) -> ApiResult<Prepared> {
+    let (record, stored) = load(state, id).await?;
+    Ok(Prepared {
+        spec: spec(&record)?,
+        usable: held(&stored, &request.handshake.challenge["publicKey"]),
+        origin: origin(state, request).await?,
+        stored,
+    })
+}
+
 pub async fn register(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<CeremonyRequest>,
 ) -> ApiResult<Json<CeremonyResponse>> {
-    let (record, stored) = load(&state, &id).await?;
-    let origin = origin(&state, &request).await?;
-    let (response, created) = authenticator::register(
-        &spec(&record)?,
-        &held(&stored, &request.handshake.challenge["publicKey"]),
-        &origin,
-        request.handshake.challenge.clone(),
-    )
-    .await
-    .map_err(refused)?;
+    let ready = prepare(&state, &id, &request).await?;
+    let options = request.handshake.challenge.clone();
+    let (response, created) =
+        authenticator::register(&ready.spec, &ready.usable, &ready.origin, options)
+            .await
+            .map_err(refused)?;
     let created = CredentialRecord {
         cred_id: created.cred_id,
         rp_id: created.rp_id,
@@ -269,18 +284,14 @@ pub async fn login(
     ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<CeremonyRequest>,
 ) -> ApiResult<Json<CeremonyResponse>> {
-    let (record, stored) = load(&state, &id).await?;
-    let origin = origin(&state, &request).await?;
-    let (response, updated) = authenticator::login(
-        &spec(&record)?,
-        &held(&stored, &request.handshake.challenge["publicKey"]),
-        &origin,
-        request.handshake.challenge.clone(),
-    )
-    .await
-    .map_err(refused)?;
+    let ready = prepare(&state, &id, &request).await?;
+    let options = request.handshake.challenge.clone();
+    let (response, updated) =
+        authenticator::login(&ready.spec, &ready.usable, &ready.origin, options)
+            .await
+            .map_err(refused)?;
     if let Some(updated) = updated
-        && let Some(before) = stored.iter().find(|c| c.cred_id == updated.cred_id)
+        && let Some(before) = ready.stored.iter().find(|c| c.cred_id == updated.cred_id)
     {
         let changed = CredentialRecord {
             sign_count: updated.sign_count.map(i64::from),
