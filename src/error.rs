@@ -108,6 +108,10 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
+    pub fn user_has_no_passkeys() -> Self {
+        Self::conflict(ErrorCode::UserHasNoPasskeys, "User has no passkeys.")
+    }
+
     pub fn app_not_found() -> Self {
         Self::not_found(ErrorCode::AppNotFound, "App not found.")
     }

@@ -154,10 +154,7 @@ pub async fn authenticate_start(
     let tx = transaction(&state, &app.id, &id, AUTHENTICATE).await?;
     let allowed = credential_ids(&state, &app.id, &tx.user_id).await?;
     if allowed.is_empty() {
-        return Err(ApiError::conflict(
-            ErrorCode::UserHasNoPasskeys,
-            "User has no passkeys.",
-        ));
+        return Err(ApiError::user_has_no_passkeys());
     }
     let started = start_login(&rp, Some(&allowed)).map_err(ApiError::internal)?;
     let handshake = begin(

@@ -147,10 +147,7 @@ pub async fn login_webauthn_start(
     let user = login_user(&state, &app, &identifier).await?;
     let allowed = credential_ids(&state, &app.id, &user.id).await?;
     if allowed.is_empty() {
-        return Err(ApiError::conflict(
-            ErrorCode::UserHasNoPasskeys,
-            "User has no passkeys.",
-        ));
+        return Err(ApiError::user_has_no_passkeys());
     }
     let started = start_login(&rp, Some(&allowed)).map_err(ApiError::internal)?;
     let handshake = begin(&state, &app, Purpose::Login, Some(&user.id), None, started).await?;

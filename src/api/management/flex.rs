@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::users::non_empty;
 use crate::api::flex::{AUTHENTICATE, REGISTER, TRANSACTION_TTL, redeem_nonce};
 use crate::domain::ids::new_id;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ManagementAuth};
 use crate::store::NewTransaction;
@@ -122,10 +122,7 @@ pub async fn create_authenticate_transaction(
         .await?
         .is_empty()
     {
-        return Err(ApiError::conflict(
-            ErrorCode::UserHasNoPasskeys,
-            "User has no passkeys.",
-        ));
+        return Err(ApiError::user_has_no_passkeys());
     }
     open(
         &state,
