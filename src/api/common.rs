@@ -80,10 +80,15 @@ pub async fn registering_user(
     identifier: &Identifier,
 ) -> ApiResult<User> {
     check_public_signup(app)?;
-    match state.store.user_by_identifier(&app.id, identifier).await? {
-        Some(user) if user.status == UserStatus::Pending => Ok(user),
-        Some(_) => Err(ApiError::invalid_request("user: already exists.")),
-        None => create_pending_user(state, &app.id, identifier, None).await,
+    // Most registrations are of new identifiers: insert first, look only when it is taken.
+    match create_pending_user(state, &app.id, identifier, None).await {
+        Err(taken) if taken.code == ErrorCode::InvalidRequest => {
+            match state.store.user_by_identifier(&app.id, identifier).await? {
+                Some(user) if user.status == UserStatus::Pending => Ok(user),
+                _ => Err(taken),
+            }
+        }
+        created => created,
     }
 }
 

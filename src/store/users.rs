@@ -185,7 +185,8 @@ impl Store {
         external_id: &str,
     ) -> Result<Option<User>, sqlx::Error> {
         let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND external_id = ?"
+            "SELECT {USER_COLUMNS} FROM users u \
+             WHERE app_id = ? AND external_id = ? AND external_id <> ''"
         )))
         .bind(app_id)
         .bind(external_id)
@@ -205,7 +206,9 @@ impl Store {
             Identifier::Phone(phone) => ("phone", phone),
         };
         let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND {column} = ?"
+            // `<> ''` lets SQLite use the partial unique index of that column; without it the
+            // planner cannot tell the bound value is not '' and scans the app's users.
+            "SELECT {USER_COLUMNS} FROM users u WHERE app_id = ? AND {column} = ? AND {column} <> ''"
         )))
         .bind(app_id)
         .bind(value)
