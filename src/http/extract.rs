@@ -11,7 +11,6 @@ use time::Duration;
 use super::state::AppState;
 use crate::domain::app::App;
 use crate::domain::ids::{hash_secret, is_plausible_id};
-use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens;
 use crate::error::ApiError;
 use crate::store::KeyCheck;
@@ -290,7 +289,7 @@ impl FromRequestParts<AppState> for UserAuth {
         let token = bearer(parts, "auth token")?;
         let now = state.clock.timestamp();
         let grace = Duration::seconds(app.settings.session_timeout_length);
-        let since = Timestamp::from_datetime(now.datetime() - grace);
+        let since = now.plus(-grace);
         let keys = state.store.published_signing_keys(&app_id, since).await?;
         let claims = tokens::verify(token, &keys, &app_id, now.unix_seconds()).map_err(|why| {
             ApiError::invalid_access_token(format!("The auth token is not valid: {why}."))

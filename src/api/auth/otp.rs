@@ -16,7 +16,6 @@ use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};
 use crate::domain::messages::{self, Channel, Envelope, MessageKind};
-use crate::domain::timestamp::Timestamp;
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -118,7 +117,7 @@ async fn send_otp(
                 "phone"
             },
             created_at: now,
-            expires_at: Timestamp::from_datetime(now.datetime() + Duration::seconds(ttl)),
+            expires_at: now.plus(Duration::seconds(ttl)),
         })
         .await?;
     let language = messages::language(language.as_deref(), &app.settings.default_language);

@@ -48,7 +48,7 @@ pub async fn issue(
                 let lifetime = Duration::seconds(settings.refresh_absolute_lifetime);
                 (
                     new_id(),
-                    Timestamp::from_datetime(now.datetime() + lifetime),
+                    now.plus(lifetime),
                 )
             }
             Family::Continue { id, expires_at } => (id, expires_at),

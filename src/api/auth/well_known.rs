@@ -5,7 +5,6 @@ use axum::extract::State;
 use time::Duration;
 
 use super::models::{JwkResponse, OpenIdConfiguration};
-use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{AuthBase, PathApp};
@@ -24,7 +23,7 @@ pub async fn jwks(
         .await?
         .ok_or_else(ApiError::app_not_found)?;
     let grace = Duration::seconds(app.settings.session_timeout_length);
-    let since = Timestamp::from_datetime(state.clock.now() - grace);
+    let since = state.clock.timestamp().plus(-grace);
     let keys = state.store.published_signing_keys(&app_id, since).await?;
     Ok(Json(JwkResponse {
         keys: keys.iter().map(|key| key.jwk()).collect(),
