@@ -78,6 +78,19 @@ pub fn encode_cred_id(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The registered credential ids of a user, to exclude or to allow.
+pub async fn credential_ids(
+    state: &AppState,
+    app_id: &str,
+    user_id: &str,
+) -> ApiResult<Vec<Vec<u8>>> {
+    let devices = state.store.devices(app_id, user_id).await?;
+    Ok(devices
+        .iter()
+        .filter_map(|d| URL_SAFE_NO_PAD.decode(d.cred_id.trim_end_matches('=')).ok())
+        .collect())
+}
+
 /// Keeps a started ceremony and returns the handshake to send.
 pub async fn begin(
     state: &AppState,
@@ -147,6 +160,29 @@ pub async fn take(
         transaction_id: handshake.transaction_id,
         state: handshake.state,
     })
+}
+
+/// Takes a login handshake, with the 401 code its failures carry: `webauthn_login_failed` for
+/// a login with an identifier (or a Flex transaction), `discoverable_login_failed` without.
+/// Until the handshake is found, `identified` (what the request says) decides the code.
+pub async fn take_login(
+    state: &AppState,
+    app: &App,
+    id: &str,
+    purpose: Purpose,
+    identified: bool,
+) -> ApiResult<(TakenHandshake, ErrorCode)> {
+    let handshake = take(state, app, id, purpose, login_code(identified)).await?;
+    let code = login_code(handshake.user_id.is_some());
+    Ok((handshake, code))
+}
+
+fn login_code(identified: bool) -> ErrorCode {
+    if identified {
+        ErrorCode::WebauthnLoginFailed
+    } else {
+        ErrorCode::DiscoverableLoginFailed
+    }
 }
 
 /// Verifies a registration response and stores the credential as a device of `user_id`.

@@ -8,11 +8,11 @@ use axum::http::HeaderMap;
 use super::passkey_models::{
     Nonce, TransactionFinishRequest, TransactionStartRequest, TransactionStartResponse,
 };
-use super::passkeys::credential_ids;
 use crate::api::common::load_app;
 use crate::api::flex::{AUTHENTICATE, REGISTER, issue_nonce, transaction};
 use crate::api::passkeys::{
-    Purpose, begin, register_device, relying_party, take, verify_assertion,
+    Purpose, begin, credential_ids, register_device, relying_party, take, take_login,
+    verify_assertion,
 };
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::UserStatus;
@@ -179,23 +179,10 @@ pub async fn authenticate_finish(
     ApiJson(request): ApiJson<TransactionFinishRequest>,
 ) -> ApiResult<Json<Nonce>> {
     let app = load_app(&state, &app_id).await?;
-    let code = if request.transaction_id.is_some() {
-        ErrorCode::WebauthnLoginFailed
-    } else {
-        ErrorCode::DiscoverableLoginFailed
-    };
-    let handshake = take(
-        &state,
-        &app,
-        &request.handshake_id,
-        Purpose::FlexAuthenticate,
-        code,
-    )
-    .await?;
-    let code = match handshake.user_id {
-        Some(_) => ErrorCode::WebauthnLoginFailed,
-        None => ErrorCode::DiscoverableLoginFailed,
-    };
+    let identified = request.transaction_id.is_some();
+    let purpose = Purpose::FlexAuthenticate;
+    let (handshake, code) =
+        take_login(&state, &app, &request.handshake_id, purpose, identified).await?;
     let device =
         verify_assertion(&state, &app, &handshake, &request.handshake_response, code).await?;
     if let Some(tx_id) = &handshake.transaction_id {

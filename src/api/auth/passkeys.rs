@@ -14,7 +14,8 @@ use super::passkey_models::{
 use super::session::{Family, issue};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::passkeys::{
-    Purpose, begin, check_enabled, register_device, relying_party, take, verify_assertion,
+    Purpose, begin, check_enabled, credential_ids, register_device, relying_party, take,
+    take_login, verify_assertion,
 };
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -44,24 +45,6 @@ fn check_user_id(claimed: Option<&str>, expected: &str) -> ApiResult<()> {
         ))),
         None => Err(ApiError::invalid_request("user_id: required")),
     }
-}
-
-/// The registered credential ids of a user, to exclude or to allow.
-pub(super) async fn credential_ids(
-    state: &AppState,
-    app_id: &str,
-    user_id: &str,
-) -> ApiResult<Vec<Vec<u8>>> {
-    use base64::Engine;
-    let devices = state.store.devices(app_id, user_id).await?;
-    Ok(devices
-        .iter()
-        .filter_map(|d| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(d.cred_id.trim_end_matches('='))
-                .ok()
-        })
-        .collect())
 }
 
 /// Passage: `register-webauthn-start`, 200. Creates the user (`pending`) as Passage did.
@@ -164,18 +147,16 @@ pub async fn login_webauthn_finish(
     ApiJson(request): ApiJson<WebAuthnFinishRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
-    // Which code a failure carries depends on the handshake, so peek at the request: passage-js
-    // sends `user_id` exactly when the login had an identifier.
-    let code = if request.user_id.is_some() {
-        ErrorCode::WebauthnLoginFailed
-    } else {
-        ErrorCode::DiscoverableLoginFailed
-    };
-    let handshake = take(&state, &app, &request.handshake_id, Purpose::Login, code).await?;
-    let code = match handshake.user_id {
-        Some(_) => ErrorCode::WebauthnLoginFailed,
-        None => ErrorCode::DiscoverableLoginFailed,
-    };
+    // passage-js sends `user_id` exactly when the login had an identifier.
+    let identified = request.user_id.is_some();
+    let (handshake, code) = take_login(
+        &state,
+        &app,
+        &request.handshake_id,
+        Purpose::Login,
+        identified,
+    )
+    .await?;
     let device =
         verify_assertion(&state, &app, &handshake, &request.handshake_response, code).await?;
     let now = state.clock.timestamp();

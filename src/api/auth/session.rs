@@ -46,10 +46,7 @@ pub async fn issue(
         let (family_id, expires_at) = match family {
             Family::New => {
                 let lifetime = Duration::seconds(settings.refresh_absolute_lifetime);
-                (
-                    new_id(),
-                    now.plus(lifetime),
-                )
+                (new_id(), now.plus(lifetime))
             }
             Family::Continue { id, expires_at } => (id, expires_at),
         };
