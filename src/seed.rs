@@ -69,11 +69,8 @@ async fn load_fixture_authenticators(
                 let Some(private_key) = &device.private_key_cose else {
                     continue;
                 };
-                let algorithm = device
-                    .private_key
-                    .as_deref()
-                    .and_then(|pem| authenticator::private_key_from_pem(pem).ok())
-                    .map_or(authenticator::Algorithm::Es256, |(_, algorithm)| algorithm);
+                let algorithm = authenticator::private_key_algorithm(private_key)
+                    .map_err(SeedError::Invalid)?;
                 let id = device
                     .authenticator_id
                     .clone()

@@ -189,16 +189,25 @@ pub fn private_key_from_pem(text: &str) -> Result<(Vec<u8>, Algorithm), String> 
     let key = AwsLcRsSecretKey::from_pkcs8(pem.contents())
         .map_err(|e| format!("private_key is not a PKCS#8 P-256 or Ed25519 key: {e}"))?;
     let cose = key.to_cose_key();
-    let algorithm = match cose.alg {
+    let algorithm = algorithm_of(&cose)?;
+    Ok((cose.to_vec().map_err(|e| e.to_string())?, algorithm))
+}
+
+/// The algorithm of a private COSE_Key (what a fixture's authenticator registers with).
+pub fn private_key_algorithm(private_key: &[u8]) -> Result<Algorithm, String> {
+    algorithm_of(&CoseKey::from_slice(private_key).map_err(|e| e.to_string())?)
+}
+
+fn algorithm_of(key: &CoseKey) -> Result<Algorithm, String> {
+    match &key.alg {
         Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {
-            Algorithm::EdDsa
+            Ok(Algorithm::EdDsa)
         }
         Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)) => {
-            Algorithm::Es256
+            Ok(Algorithm::Es256)
         }
-        other => return Err(format!("private_key: unsupported algorithm {other:?}")),
-    };
-    Ok((cose.to_vec().map_err(|e| e.to_string())?, algorithm))
+        other => Err(format!("private_key: unsupported algorithm {other:?}")),
+    }
 }
 
 /// The PKCS#8 PEM of a private COSE_Key (what Chromium's CDP `addCredential` takes, base64).
