@@ -8,7 +8,7 @@ use crate::domain::app::{App as AppRecord, ElementCustomization, Layouts, TtlDis
 use crate::domain::device::WebAuthnType;
 use crate::domain::metadata::UserMetadataField;
 use crate::domain::tokens::Jwk;
-use crate::domain::user::{UserStatus, UserWithDevices};
+use crate::domain::user::{User as UserRecord, UserStatus, UserWithDevices};
 
 /// Passage: `PasskeysAuthMethod` of the Auth API: an empty object.
 #[derive(Debug, Serialize)]
@@ -150,7 +150,27 @@ pub struct User {
     pub status: UserStatus,
     pub user_metadata: Option<Map<String, Value>>,
     pub webauthn: bool,
-    pub webauthn_types: Vec<WebAuthnType>,
+    /// Left out of WebAuthn start responses, as Passage sent them (the mobile SDKs patch
+    /// their models for that); always present elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webauthn_types: Option<Vec<WebAuthnType>>,
+}
+
+impl User {
+    /// The `user` of a WebAuthn start response: no `webauthn_types`.
+    pub fn in_handshake(user: UserRecord, webauthn: bool) -> Self {
+        Self {
+            email: user.email,
+            email_verified: user.email_verified,
+            id: user.id,
+            phone: user.phone,
+            phone_verified: user.phone_verified,
+            status: user.status,
+            user_metadata: user.user_metadata,
+            webauthn,
+            webauthn_types: None,
+        }
+    }
 }
 
 impl From<UserWithDevices> for User {
@@ -166,7 +186,7 @@ impl From<UserWithDevices> for User {
             status: user.status,
             user_metadata: user.user_metadata,
             webauthn: !devices.is_empty(),
-            webauthn_types,
+            webauthn_types: Some(webauthn_types),
         }
     }
 }

@@ -2,9 +2,9 @@
 //! `@passageidentity/webauthnutils` consumes, and the start/finish bodies around it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::domain::user::{User as UserRecord, UserStatus};
+use super::models::User;
 
 /// `CredentialCreation` / `ProtocolCredentialAssertion`: the options a browser passes to
 /// `navigator.credentials.create/get`, in WebAuthn JSON (base64url byte fields).
@@ -21,40 +21,11 @@ pub struct Handshake {
     pub challenge: HandshakeChallenge,
 }
 
-/// The `User` of a WebAuthn start response: Passage sent it without `webauthn_types` (the
-/// mobile SDKs patch their models for that), so this one leaves it out too.
-#[derive(Debug, Serialize)]
-pub struct HandshakeUser {
-    pub email: String,
-    pub email_verified: bool,
-    pub id: String,
-    pub phone: String,
-    pub phone_verified: bool,
-    pub status: UserStatus,
-    pub user_metadata: Option<Map<String, Value>>,
-    pub webauthn: bool,
-}
-
-impl HandshakeUser {
-    pub fn new(user: UserRecord, webauthn: bool) -> Self {
-        Self {
-            email: user.email,
-            email_verified: user.email_verified,
-            id: user.id,
-            phone: user.phone,
-            phone_verified: user.phone_verified,
-            status: user.status,
-            user_metadata: user.user_metadata,
-            webauthn,
-        }
-    }
-}
-
 /// `RegisterWebAuthnStartResponse`, `LoginWebAuthnStartResponse`, `AddDeviceStartResponse`.
 #[derive(Debug, Serialize)]
 pub struct WebAuthnStartResponse {
     pub handshake: Handshake,
-    pub user: Option<HandshakeUser>,
+    pub user: Option<User>,
 }
 
 /// `RegisterWebAuthnStartRequest`.

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::current_user_models::{Credential, CurrentUserDevice};
-use super::models::AuthResponse;
+use super::models::{self, AuthResponse};
 use super::passkey_models::{
-    CurrentUserDevicesStartRequest, HandshakeUser, LoginWebAuthnStartRequest,
-    RegisterWebAuthnStartRequest, WebAuthnFinishRequest, WebAuthnStartResponse,
+    CurrentUserDevicesStartRequest, LoginWebAuthnStartRequest, RegisterWebAuthnStartRequest,
+    WebAuthnFinishRequest, WebAuthnStartResponse,
 };
 use super::session::{Family, issue};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
@@ -72,7 +72,7 @@ pub async fn register_webauthn_start(
     .await?;
     Ok(Json(WebAuthnStartResponse {
         handshake,
-        user: Some(HandshakeUser::new(user, false)),
+        user: Some(models::User::in_handshake(user, false)),
     }))
 }
 
@@ -136,7 +136,7 @@ pub async fn login_webauthn_start(
     let handshake = begin(&state, &app, Purpose::Login, Some(&user.id), None, started).await?;
     Ok(Json(WebAuthnStartResponse {
         handshake,
-        user: Some(HandshakeUser::new(user, true)),
+        user: Some(models::User::in_handshake(user, true)),
     }))
 }
 
@@ -193,7 +193,7 @@ pub async fn add_device_start(
     let webauthn = !existing.is_empty();
     Ok(Json(WebAuthnStartResponse {
         handshake,
-        user: Some(HandshakeUser::new(user, webauthn)),
+        user: Some(models::User::in_handshake(user, webauthn)),
     }))
 }
 
