@@ -333,16 +333,8 @@ fn transport_name(transport: AuthenticatorTransport) -> &'static str {
 
 /// 16 bytes as a UUID string, the way `AAGUID`s are written.
 fn format_aaguid(bytes: &[u8]) -> String {
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    if hex.len() != 32 {
-        return hex;
-    }
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
+    uuid::Uuid::from_slice(bytes).map_or_else(
+        |_| bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        |id| id.hyphenated().to_string(),
     )
 }

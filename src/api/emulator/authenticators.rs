@@ -40,17 +40,9 @@ fn decode(field: &str, text: &str) -> ApiResult<Vec<u8>> {
 
 /// An AAGUID in its UUID form as 16 bytes.
 fn aaguid_bytes(text: &str) -> ApiResult<[u8; 16]> {
-    let hex: String = text.chars().filter(|c| *c != '-').collect();
-    let bytes: Option<Vec<u8>> = (0..hex.len())
-        .step_by(2)
-        .map(|i| {
-            hex.get(i..i + 2)
-                .and_then(|b| u8::from_str_radix(b, 16).ok())
-        })
-        .collect();
-    bytes
-        .and_then(|b| <[u8; 16]>::try_from(b).ok())
-        .ok_or_else(|| ApiError::invalid_request(format!("aaguid: {text:?} is not a UUID")))
+    uuid::Uuid::parse_str(text)
+        .map(uuid::Uuid::into_bytes)
+        .map_err(|_| ApiError::invalid_request(format!("aaguid: {text:?} is not a UUID")))
 }
 
 pub async fn create_authenticator(
