@@ -12,6 +12,7 @@
 //! - [`relay`]: the optional SMTP relay that copies captured email to a real mail catcher.
 //! - [`seed`]: fixtures and the signing keys every app needs, at start and on request.
 //! - [`store`]: all SQL, one file per table group.
+//! - `ui`: server-rendered pages (provider stand-ins, hosted sign-in), escaped by maud.
 //! - [`webauthn`]: the relying party: passkey ceremonies checked by `webauthn_rp`.
 
 #![forbid(unsafe_code)]
@@ -29,6 +30,7 @@ pub mod relay;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
+mod ui;
 pub mod webauthn;
 
 pub use app::Application;

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::metadata::UserMetadataField;
+use super::social::SocialSettings;
 use super::timestamp::Timestamp;
 
 /// An app as the store returns it.
@@ -68,6 +69,10 @@ pub struct AppSettings {
     pub role: String,
     /// Auth-token lifetime in seconds.
     pub session_timeout_length: i64,
+    /// Emulator: the social providers the app configured, and the identities their sign-in
+    /// pages offer. Not in Passage's `AppInfo`, so it is shown there only once set.
+    #[serde(skip_serializing_if = "SocialSettings::is_empty")]
+    pub social_connections: SocialSettings,
     #[serde(rename = "type")]
     pub app_type: AppType,
     pub technologies: Vec<Technology>,
@@ -111,6 +116,7 @@ impl Default for AppSettings {
             required_identifier: "either".into(),
             role: "admin".into(),
             session_timeout_length: 3600,
+            social_connections: SocialSettings::default(),
             app_type: AppType::Complete,
             technologies: Vec::new(),
         }
@@ -161,7 +167,7 @@ impl AppSettings {
                 return Err(format!("{name}: must be a positive number of seconds"));
             }
         }
-        Ok(())
+        self.social_connections.validate()
     }
 }
 

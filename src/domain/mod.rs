@@ -8,6 +8,8 @@ pub mod ids;
 pub mod jwt_provider;
 pub mod messages;
 pub mod metadata;
+pub mod provider_tokens;
+pub mod social;
 pub mod timestamp;
 pub mod tokens;
 pub mod user;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::device::{Device, WebAuthnType};
+use super::social::SocialConnection;
 use super::timestamp::Timestamp;
 
 /// Passage: `UserStatus`.
@@ -58,6 +59,7 @@ pub struct User {
 pub struct UserWithDevices {
     pub user: User,
     pub devices: Vec<Device>,
+    pub social_connections: Vec<SocialConnection>,
 }
 
 impl UserWithDevices {

@@ -1,4 +1,12 @@
-//! Query strings as Passage's clients write them.
+//! Query strings (and form bodies) as Passage's clients write them.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
 
 /// Parameters that hold identifiers, where a raw `+` is a plus sign.
 const IDENTIFIER_PARAMETERS: [&str; 2] = ["identifier", "to"];
@@ -25,6 +33,60 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
             (key, value)
         })
         .collect()
+}
+
+/// Parameters as a JSON object of strings (the first of repeated names wins), converted to `T`
+/// so that errors name the parameter (`code_challenge: missing`).
+fn typed<T: DeserializeOwned>(pairs: Vec<(String, String)>, what: &str) -> Result<T, ApiError> {
+    let mut object = Map::new();
+    for (key, value) in pairs {
+        object.entry(key).or_insert(Value::String(value));
+    }
+    serde_path_to_error::deserialize(Value::Object(object)).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner().to_string();
+        match inner.strip_prefix("missing field `") {
+            Some(rest) => {
+                let field = rest.trim_end_matches('`');
+                ApiError::invalid_request(format!("{field}: missing from the {what}"))
+            }
+            None if path == "." => ApiError::invalid_request(format!("Invalid {what}: {inner}")),
+            None => ApiError::invalid_request(format!("{path}: {inner}")),
+        }
+    })
+}
+
+/// A typed query string (OAuth endpoints): every parameter is a string.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        typed(query_pairs(parts.uri.query()), "query string").map(ApiQuery)
+    }
+}
+
+/// A typed `application/x-www-form-urlencoded` body (Apple's `form_post`, OAuth token
+/// requests, the emulator's sign-in pages), read whatever the Content-Type.
+#[derive(Debug)]
+pub struct ApiForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
+            })?;
+        let pairs = form_urlencoded::parse(&bytes)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        typed(pairs, "form body").map(ApiForm)
+    }
 }
 
 fn form_decode(text: &str) -> String {

@@ -173,8 +173,9 @@ impl Store {
         Ok(devices)
     }
 
-    /// The user and their devices, as Management `UserInfo` needs them: from the read cache,
-    /// or in one query (a user row per device, or one with empty device columns).
+    /// The user with devices and social connections, as Management `UserInfo` needs them: from
+    /// the read cache, or in two queries (a user row per device, or one with empty device
+    /// columns; then the connections).
     pub async fn user_with_devices(
         &self,
         app_id: &str,
@@ -201,7 +202,12 @@ impl Store {
         for row in &rows {
             devices.extend(device_from_row(row)?);
         }
-        let found = Arc::new(UserWithDevices { user, devices });
+        let social_connections = self.social_connections(id).await?;
+        let found = Arc::new(UserWithDevices {
+            user,
+            devices,
+            social_connections,
+        });
         self.users
             .insert_if_current(generation, id, Arc::clone(&found));
         Ok(Some(UserWithDevices::clone(&found)))

@@ -12,10 +12,12 @@ mod handshakes;
 mod magic_links;
 mod messages;
 mod metadata_schema;
+mod oauth;
 mod otps;
 mod read_cache;
 mod refresh_tokens;
 mod signing_keys;
+mod social;
 mod user_list;
 mod users;
 
@@ -40,6 +42,7 @@ pub use fixtures::FixtureSummary;
 pub use handshakes::{Handshake, NewHandshake, NewTransaction, Transaction};
 pub use magic_links::{MagicLinkRecord, NewMagicLink};
 pub use messages::{MessageFilter, StoredMessage};
+pub use oauth::{Code, Grant, NewCode, NewGrant};
 pub use otps::{NewOtp, OtpOutcome};
 pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};
 pub use user_list::{

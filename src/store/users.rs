@@ -93,6 +93,17 @@ fn metadata_json(metadata: Option<&Map<String, Value>>) -> Result<Option<String>
         .map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
 
+/// What a reset clears besides users (whose rows cascade to devices, passcodes, refresh
+/// tokens, nonces and social connections).
+const RESET_TABLES: [&str; 6] = [
+    "messages",
+    "webauthn_handshakes",
+    "flex_transactions",
+    "oauth_grants",
+    "oauth_codes",
+    "social_next_identities",
+];
+
 impl Store {
     pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<(), WriteError> {
         sqlx::query(
@@ -244,14 +255,14 @@ impl Store {
     }
 
     /// Removes every user (of one app, or of all), and with them their devices, passcodes,
-    /// refresh tokens and Flex nonces, the inbox's messages, and pending passkey handshakes and
-    /// Flex transactions. Apps, keys, metadata schemas and virtual authenticators stay.
-    /// Returns how many users went.
+    /// refresh tokens, Flex nonces and social connections, the inbox's messages, and pending
+    /// passkey handshakes, Flex transactions, OAuth grants, codes and queued identities. Apps,
+    /// keys, metadata schemas and virtual authenticators stay. Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let result = match app_id {
             Some(app_id) => {
-                for table in ["messages", "webauthn_handshakes", "flex_transactions"] {
+                for table in RESET_TABLES {
                     sqlx::query(sqlx::AssertSqlSafe(format!(
                         "DELETE FROM {table} WHERE app_id = ?"
                     )))
@@ -265,7 +276,7 @@ impl Store {
                     .await?
             }
             None => {
-                for table in ["messages", "webauthn_handshakes", "flex_transactions"] {
+                for table in RESET_TABLES {
                     sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                         .execute(&mut *tx)
                         .await?;

@@ -30,4 +30,7 @@ mod refresh;
 mod routing;
 mod session_helpers;
 mod smtp_relay;
+mod social;
+mod social_helpers;
+mod social_providers;
 mod users;

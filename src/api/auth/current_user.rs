@@ -1,5 +1,5 @@
 //! The signed-in user (`/currentuser`, bearer auth token): profile, email and phone changes,
-//! devices, metadata, social connections.
+//! devices, metadata (social connections: `current_user_social`).
 
 use axum::Json;
 use axum::extract::State;
@@ -9,10 +9,9 @@ use serde_json::{Map, Value};
 
 use super::current_user_models::{
     Credential, CurrentUser, CurrentUserDevice, CurrentUserDevices, CurrentUserResponse,
-    SocialConnectionsResponse, UserMetadataResponse,
+    UserMetadataResponse,
 };
 use super::magic_link::{MagicLinkId, MagicLinkResponse};
-use super::models::SocialConnections;
 use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::identifiers::{Identifier, normalize_email, normalize_phone};
 use crate::domain::ids::is_plausible_id;
@@ -149,35 +148,6 @@ pub async fn update_current_user_metadata(
         .await?;
     let user = CurrentUser::from(current(&state, &auth).await?);
     Ok(Json(CurrentUserResponse { user }))
-}
-
-/// Passage: `get-current-user-social-connections`.
-///
-/// Emulator: social login is not emulated yet, so no connection is ever linked.
-pub async fn get_current_user_social_connections(
-    State(_state): State<AppState>,
-    _auth: UserAuth,
-) -> Json<SocialConnectionsResponse> {
-    Json(SocialConnectionsResponse {
-        social_connections: SocialConnections::default(),
-    })
-}
-
-/// Passage: `delete-current-user-social-connection` (`apple`, `github` or `google`).
-pub async fn delete_current_user_social_connection(
-    State(_state): State<AppState>,
-    _auth: UserAuth,
-    ApiPath((_, connection)): ApiPath<(String, String)>,
-) -> ApiResult<StatusCode> {
-    if !["apple", "github", "google"].contains(&connection.as_str()) {
-        return Err(ApiError::invalid_request(format!(
-            "social_connection_type: `{connection}` is not apple, github or google"
-        )));
-    }
-    Err(ApiError::not_found(
-        ErrorCode::SocialConnectionNotFound,
-        format!("No {connection} connection is linked to this user."),
-    ))
 }
 
 /// Passage: `UpdateUserEmailRequest` and `UpdateUserPhoneRequest` (one of the two `new_*`).

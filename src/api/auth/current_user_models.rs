@@ -3,8 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::models::SocialConnections;
-use crate::api::management::models::WebAuthnIcons;
+use crate::api::management::models::{UserSocialConnections, WebAuthnIcons};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{UserStatus, UserWithDevices};
@@ -53,7 +52,7 @@ pub struct CurrentUser {
     pub login_count: i64,
     pub phone: String,
     pub phone_verified: bool,
-    pub social_connections: SocialConnections,
+    pub social_connections: UserSocialConnections,
     pub status: UserStatus,
     pub updated_at: Timestamp,
     pub user_metadata: Option<Map<String, Value>>,
@@ -65,7 +64,11 @@ pub struct CurrentUser {
 impl From<UserWithDevices> for CurrentUser {
     fn from(full: UserWithDevices) -> Self {
         let webauthn_types = full.webauthn_types();
-        let UserWithDevices { user, devices } = full;
+        let UserWithDevices {
+            user,
+            devices,
+            social_connections,
+        } = full;
         Self {
             created_at: user.created_at,
             email: user.email,
@@ -75,7 +78,7 @@ impl From<UserWithDevices> for CurrentUser {
             login_count: user.login_count,
             phone: user.phone,
             phone_verified: user.phone_verified,
-            social_connections: SocialConnections::default(),
+            social_connections: social_connections.into(),
             status: user.status,
             updated_at: user.updated_at,
             user_metadata: user.user_metadata,
@@ -113,5 +116,5 @@ pub struct UserMetadataResponse {
 /// Passage: `SocialConnectionsResponse`.
 #[derive(Debug, Serialize)]
 pub struct SocialConnectionsResponse {
-    pub social_connections: SocialConnections,
+    pub social_connections: UserSocialConnections,
 }

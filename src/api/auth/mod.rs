@@ -4,6 +4,7 @@
 mod app;
 mod current_user;
 mod current_user_models;
+mod current_user_social;
 mod flex;
 mod magic_link;
 pub mod models;
@@ -11,6 +12,7 @@ mod otp;
 pub(crate) mod passkey_models;
 mod passkeys;
 mod session;
+pub(crate) mod social;
 mod tokens;
 mod users;
 mod well_known;
@@ -122,12 +124,27 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/apps/{app_id}/currentuser/social-connections",
-            get(current_user::get_current_user_social_connections),
+            get(current_user_social::social_connections),
         )
         .route(
             "/apps/{app_id}/currentuser/social-connections/{social_connection_type}",
-            delete(current_user::delete_current_user_social_connection),
+            delete(current_user_social::delete_social_connection),
         )
+        .route(
+            "/apps/{app_id}/currentuser/social/link_account",
+            get(current_user_social::link_account),
+        )
+        .route("/apps/{app_id}/social/authorize", get(social::authorize))
+        .route(
+            "/apps/{app_id}/social/oauth2_callback",
+            get(social::app_callback).post(social::app_callback_form),
+        )
+        .route(
+            "/social/oauth2_callback",
+            get(social::dev_callback).post(social::dev_callback_form),
+        )
+        .route("/apps/{app_id}/social/token", get(social::token))
+        .route("/apps/{app_id}/social/id_token", post(social::id_token))
         .route(
             "/apps/{app_id}/tokens",
             post(tokens::refresh_auth_token).delete(tokens::revoke_refresh_token),

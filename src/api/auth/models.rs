@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::domain::app::{App as AppRecord, ElementCustomization, Layouts, TtlDisplayUnit};
 use crate::domain::device::WebAuthnType;
 use crate::domain::metadata::UserMetadataField;
+use crate::domain::social::{Provider, SocialSettings};
 use crate::domain::tokens::Jwk;
 use crate::domain::user::{User as UserRecord, UserStatus, UserWithDevices};
 
@@ -35,7 +36,35 @@ pub struct AuthMethods {
 
 /// Passage: `SocialConnections` (`{client_id}` per configured provider).
 #[derive(Debug, Default, Serialize)]
-pub struct SocialConnections {}
+pub struct SocialConnections {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apple: Option<SocialConnection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github: Option<SocialConnection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google: Option<SocialConnection>,
+}
+
+/// Passage: `SocialConnection`.
+#[derive(Debug, Serialize)]
+pub struct SocialConnection {
+    pub client_id: String,
+}
+
+impl SocialConnections {
+    fn of(app_id: &str, settings: &SocialSettings) -> Self {
+        let connection = |provider: Provider| {
+            settings.get(provider).map(|_| SocialConnection {
+                client_id: settings.client_id(app_id, provider),
+            })
+        };
+        Self {
+            apple: connection(Provider::Apple),
+            github: connection(Provider::Github),
+            google: connection(Provider::Google),
+        }
+    }
+}
 
 /// Passage: `App` (Auth API).
 #[derive(Debug, Serialize)]
@@ -62,7 +91,7 @@ pub struct App {
     pub required_identifier: String,
     pub rsa_public_key: String,
     pub session_timeout_length: i64,
-    /// Emulator: no social providers yet (the social-login work adds them).
+    /// The providers the app configured (any other still works with dev credentials).
     pub social_connections: SocialConnections,
     pub user_metadata_schema: Vec<UserMetadataField>,
 }
@@ -70,6 +99,7 @@ pub struct App {
 impl From<AppRecord> for App {
     fn from(app: AppRecord) -> Self {
         let settings = app.settings;
+        let social_connections = SocialConnections::of(&app.id, &settings.social_connections);
         let methods = &settings.auth_methods;
         let ttl_method = |enabled: bool, ttl: i64, unit: TtlDisplayUnit| {
             enabled.then_some(TtlAuthMethod {
@@ -113,7 +143,7 @@ impl From<AppRecord> for App {
             required_identifier: settings.required_identifier,
             rsa_public_key: app.rsa_public_key,
             session_timeout_length: settings.session_timeout_length,
-            social_connections: SocialConnections::default(),
+            social_connections,
             user_metadata_schema: app.user_metadata_schema,
         }
     }
@@ -176,7 +206,7 @@ impl User {
 impl From<UserWithDevices> for User {
     fn from(full: UserWithDevices) -> Self {
         let webauthn_types = full.webauthn_types();
-        let UserWithDevices { user, devices } = full;
+        let UserWithDevices { user, devices, .. } = full;
         Self {
             email: user.email,
             email_verified: user.email_verified,

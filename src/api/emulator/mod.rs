@@ -1,5 +1,5 @@
 //! The emulator's own API under `/_emulator`: health, fixtures, inbox, clock, reset, key
-//! rotation, virtual authenticators.
+//! rotation, virtual authenticators, social provider stand-ins.
 //! Meant for tests and local tools: it takes no credentials.
 
 mod authenticator_models;
@@ -9,6 +9,7 @@ mod fixtures;
 mod inbox;
 mod keys;
 mod reset;
+mod social;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -53,6 +54,13 @@ pub fn routes() -> Router<AppState> {
             "/authenticators/{authenticator_id}/login",
             post(authenticators::login),
         )
+        .route("/social/next-identity", post(social::next_identity))
+        .route("/social/id_token", post(social::mint_id_token))
+        .route(
+            "/social/{provider}/authorize",
+            get(social::authorize_page).post(social::authorize_choice),
+        )
+        .route("/social/{provider}/jwks", get(social::jwks))
 }
 
 #[derive(serde::Serialize)]

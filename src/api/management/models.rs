@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::domain::app::{App, AppSettings};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::metadata::UserMetadataField;
+use crate::domain::social::{Provider, SocialConnection};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus, UserWithDevices};
 
@@ -104,6 +105,26 @@ pub struct UserSocialConnections {
     pub google: Option<UserSocialConnection>,
 }
 
+impl From<Vec<SocialConnection>> for UserSocialConnections {
+    fn from(connections: Vec<SocialConnection>) -> Self {
+        let mut linked = Self::default();
+        for connection in connections {
+            let slot = match connection.provider {
+                Provider::Apple => &mut linked.apple,
+                Provider::Github => &mut linked.github,
+                Provider::Google => &mut linked.google,
+            };
+            *slot = Some(UserSocialConnection {
+                provider_id: connection.provider_id,
+                created_at: connection.created_at,
+                last_login_at: connection.last_login_at,
+                provider_identifier: connection.provider_identifier,
+            });
+        }
+        linked
+    }
+}
+
 /// Passage: `UserRecentEvent`.
 #[derive(Debug, Serialize)]
 pub struct UserRecentEvent {
@@ -137,11 +158,15 @@ pub struct UserInfo {
 impl From<UserWithDevices> for UserInfo {
     fn from(full: UserWithDevices) -> Self {
         let webauthn_types = full.webauthn_types();
-        let UserWithDevices { user, devices } = full;
+        let UserWithDevices {
+            user,
+            devices,
+            social_connections,
+        } = full;
         Self {
             item: ListPaginatedUsersItem::from(user),
             recent_events: Vec::new(),
-            social_connections: UserSocialConnections::default(),
+            social_connections: social_connections.into(),
             webauthn: !devices.is_empty(),
             webauthn_devices: devices.into_iter().map(WebAuthnDevices::from).collect(),
             webauthn_types,

@@ -1,0 +1,71 @@
+//! The signed-in user's social connections: list, unlink, and link a provider sign-in.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::current_user_models::SocialConnectionsResponse;
+use super::social::{CodeQuery, KIND, link, provider};
+use crate::api::oauth;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::AppState;
+use crate::http::extract::{ApiPath, UserAuth};
+use crate::http::query::ApiQuery;
+
+/// Passage: `get-current-user-social-connections`.
+pub async fn social_connections(
+    State(state): State<AppState>,
+    auth: UserAuth,
+) -> ApiResult<Json<SocialConnectionsResponse>> {
+    let connections = state.store.social_connections(&auth.user_id).await?;
+    Ok(Json(SocialConnectionsResponse {
+        social_connections: connections.into(),
+    }))
+}
+
+/// Passage: `delete-current-user-social-connection` (`apple`, `github` or `google`): 200,
+/// empty.
+pub async fn delete_social_connection(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiPath((_, connection)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let provider = provider("social_connection_type", &connection)?;
+    if state
+        .store
+        .delete_social_connection(&auth.app.id, &auth.user_id, provider)
+        .await?
+    {
+        Ok(StatusCode::OK)
+    } else {
+        Err(ApiError::not_found(
+            ErrorCode::SocialConnectionNotFound,
+            format!("No {connection} connection is linked to this user."),
+        ))
+    }
+}
+
+/// Passage: `GET /apps/{app_id}/currentuser/social/link_account?code=&verifier=`: links the
+/// provider account a social sign-in came back with (typically `link_account=true`) to the
+/// signed-in user. 201, no body.
+pub async fn link_account(
+    State(state): State<AppState>,
+    auth: UserAuth,
+    ApiQuery(query): ApiQuery<CodeQuery>,
+) -> ApiResult<StatusCode> {
+    let code = oauth::redeem_code(&state, &auth.app.id, KIND, &query.code, &query.verifier).await?;
+    let identity = code
+        .identity()
+        .ok_or_else(|| ApiError::internal("a social code without an identity"))?;
+    match state
+        .store
+        .social_connection_owner(&auth.app.id, &identity)
+        .await?
+    {
+        Some(owner) if owner == auth.user_id => Ok(StatusCode::CREATED),
+        _ => {
+            link(&state, &auth.app.id, &auth.user_id, &identity).await?;
+            Ok(StatusCode::CREATED)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! What social login and hosted login share: which redirect URIs an app accepts, redirects
+//! carrying parameters, and the single-use codes handed to the app and exchanged with a PKCE
+//! verifier.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use time::Duration;
+use url::Url;
+
+use crate::domain::app::App;
+use crate::domain::ids::{hash_secret, random_alphanumeric};
+use crate::domain::social::{ProviderIdentity, pkce_matches};
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::store::{Code, NewCode};
+
+/// How long a person may take at a sign-in page (provider or hosted) before the trip expires.
+pub const GRANT_TTL: Duration = Duration::minutes(10);
+/// How long the app has to exchange a code.
+pub const CODE_TTL: Duration = Duration::minutes(5);
+
+const CODE_LEN: usize = 40;
+
+/// Whether the app lets a sign-in come back to `uri`.
+///
+/// Emulator: Passage's rules are not documented. A URI is accepted when it is on the app's
+/// `auth_origin` or one of its `additional_auth_origins` (passage-js sends the page's own URL),
+/// or when it equals one of `allowed_callback_urls` (query and fragment aside).
+pub fn check_redirect_uri(app: &App, uri: &str, parameter: &str) -> ApiResult<Url> {
+    let parsed = Url::parse(uri).map_err(|_| {
+        ApiError::invalid_request(format!("{parameter}: `{uri}` is not an absolute URL"))
+    })?;
+    let origin = parsed.origin().ascii_serialization();
+    let settings = &app.settings;
+    let on_origin =
+        origin == settings.auth_origin || settings.additional_auth_origins.contains(&origin);
+    let mut bare = parsed.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
+    let listed = settings
+        .allowed_callback_urls
+        .iter()
+        .any(|allowed| Url::parse(allowed).is_ok_and(|allowed| allowed.as_str() == bare.as_str()));
+    if on_origin || listed {
+        Ok(parsed)
+    } else {
+        Err(ApiError::invalid_request(format!(
+            "{parameter}: `{uri}` is not allowed for this app: it must be on the app's \
+             auth_origin or additional_auth_origins, or be one of allowed_callback_urls"
+        )))
+    }
+}
+
+/// A 302 to `url` with `params` added to its query (Passage answered its redirects with 302).
+pub fn redirect_with(url: &str, params: &[(&str, &str)]) -> Response {
+    let location = match Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.query_pairs_mut().extend_pairs(params);
+            parsed.to_string()
+        }
+        Err(_) => url.to_owned(),
+    };
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// What a code stands for, besides its app, kind and PKCE challenge.
+pub struct CodeGrant<'a> {
+    pub app_id: &'a str,
+    pub kind: &'a str,
+    pub redirect_uri: &'a str,
+    pub code_challenge: &'a str,
+    pub nonce: &'a str,
+    pub identity: Option<&'a ProviderIdentity>,
+    pub link_account: bool,
+    pub user_id: Option<&'a str>,
+}
+
+/// Issues a single-use code (kept hashed) and returns it.
+pub async fn issue_code(state: &AppState, grant: CodeGrant<'_>) -> ApiResult<String> {
+    let code = random_alphanumeric(CODE_LEN);
+    let now = state.clock.timestamp();
+    state
+        .store
+        .insert_code(&NewCode {
+            code_hash: &hash_secret(&code),
+            app_id: grant.app_id,
+            kind: grant.kind,
+            redirect_uri: grant.redirect_uri,
+            code_challenge: grant.code_challenge,
+            nonce: grant.nonce,
+            identity: grant.identity,
+            link_account: grant.link_account,
+            user_id: grant.user_id,
+            auth_time: now.unix_seconds(),
+            created_at: now,
+            expires_at: now.plus(CODE_TTL),
+        })
+        .await?;
+    Ok(code)
+}
+
+/// Spends a code: unknown, used, expired and PKCE mismatches are 400 `invalid_request`. A code
+/// is spent by any attempt, a wrong verifier included, so it cannot be guessed at.
+pub async fn redeem_code(
+    state: &AppState,
+    app_id: &str,
+    kind: &str,
+    code: &str,
+    verifier: &str,
+) -> ApiResult<Code> {
+    let taken = state
+        .store
+        .take_code(app_id, kind, &hash_secret(code))
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid_request("code: unknown, or already exchanged (codes are single use)")
+        })?;
+    if taken.expired(state.clock.timestamp()) {
+        return Err(ApiError::invalid_request(format!(
+            "code: expired (codes are valid for {} seconds)",
+            CODE_TTL.whole_seconds()
+        )));
+    }
+    if !pkce_matches(verifier, &taken.code_challenge) {
+        return Err(ApiError::invalid_request(
+            "verifier: does not match the code_challenge the sign-in started with (PKCE S256)",
+        ));
+    }
+    Ok(taken)
+}

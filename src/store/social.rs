@@ -1,0 +1,132 @@
+//! Social connections: provider identities linked to users.
+
+use sqlx::FromRow;
+
+use super::{Store, WriteError};
+use crate::domain::social::{Provider, ProviderIdentity, SocialConnection};
+use crate::domain::timestamp::Timestamp;
+
+#[derive(Debug, FromRow)]
+struct ConnectionRow {
+    provider: String,
+    provider_id: String,
+    provider_identifier: String,
+    created_at: i64,
+    last_login_at: i64,
+}
+
+impl ConnectionRow {
+    fn into_domain(self) -> Option<SocialConnection> {
+        Some(SocialConnection {
+            provider: Provider::parse(&self.provider)?,
+            provider_id: self.provider_id,
+            provider_identifier: self.provider_identifier,
+            created_at: Timestamp(self.created_at),
+            last_login_at: Timestamp(self.last_login_at),
+        })
+    }
+}
+
+impl Store {
+    /// A user's connections, in provider order (apple, github, google).
+    pub async fn social_connections(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<SocialConnection>, sqlx::Error> {
+        let rows: Vec<ConnectionRow> = sqlx::query_as(
+            "SELECT provider, provider_id, provider_identifier, created_at, last_login_at \
+             FROM social_connections WHERE user_id = ? ORDER BY provider",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(ConnectionRow::into_domain)
+            .collect())
+    }
+
+    /// The user this provider identity is linked to, if any.
+    pub async fn social_connection_owner(
+        &self,
+        app_id: &str,
+        identity: &ProviderIdentity,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT user_id FROM social_connections \
+             WHERE app_id = ? AND provider = ? AND provider_id = ?",
+        )
+        .bind(app_id)
+        .bind(identity.provider.as_str())
+        .bind(&identity.provider_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Links an identity to a user, as of `now` (also their last login with it). Conflict when
+    /// the user already has one of this provider, or the identity belongs to someone else.
+    pub async fn link_social_connection(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        identity: &ProviderIdentity,
+        now: Timestamp,
+    ) -> Result<(), WriteError> {
+        sqlx::query(
+            "INSERT INTO social_connections (app_id, user_id, provider, provider_id, \
+               provider_identifier, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(app_id)
+        .bind(user_id)
+        .bind(identity.provider.as_str())
+        .bind(&identity.provider_id)
+        .bind(&identity.email)
+        .bind(now.0)
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(())
+    }
+
+    /// Records a sign-in with a linked identity (and the email the provider now gives).
+    pub async fn record_social_login(
+        &self,
+        app_id: &str,
+        identity: &ProviderIdentity,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE social_connections SET last_login_at = ?, provider_identifier = ? \
+             WHERE app_id = ? AND provider = ? AND provider_id = ?",
+        )
+        .bind(now.0)
+        .bind(&identity.email)
+        .bind(app_id)
+        .bind(identity.provider.as_str())
+        .bind(&identity.provider_id)
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(())
+    }
+
+    /// Unlinks a user's connection of one provider; false when there was none.
+    pub async fn delete_social_connection(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        provider: Provider,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "DELETE FROM social_connections WHERE app_id = ? AND user_id = ? AND provider = ?",
+        )
+        .bind(app_id)
+        .bind(user_id)
+        .bind(provider.as_str())
+        .execute(&self.pool)
+        .await?;
+        self.users_changed();
+        Ok(result.rows_affected() == 1)
+    }
+}
