@@ -30,18 +30,14 @@ pub fn check_redirect_uri(app: &App, uri: &str, parameter: &str) -> ApiResult<Ur
     let parsed = Url::parse(uri).map_err(|_| {
         ApiError::invalid_request(format!("{parameter}: `{uri}` is not an absolute URL"))
     })?;
-    let origin = parsed.origin().ascii_serialization();
-    let settings = &app.settings;
-    let on_origin =
-        origin == settings.auth_origin || settings.additional_auth_origins.contains(&origin);
     let mut bare = parsed.clone();
     bare.set_query(None);
     bare.set_fragment(None);
-    let listed = settings
-        .allowed_callback_urls
-        .iter()
-        .any(|allowed| Url::parse(allowed).is_ok_and(|allowed| allowed.as_str() == bare.as_str()));
-    if on_origin || listed {
+    let listed =
+        app.settings.allowed_callback_urls.iter().any(|allowed| {
+            Url::parse(allowed).is_ok_and(|allowed| allowed.as_str() == bare.as_str())
+        });
+    if listed || on_app_origin(app, &parsed) {
         Ok(parsed)
     } else {
         Err(ApiError::invalid_request(format!(
@@ -51,16 +47,33 @@ pub fn check_redirect_uri(app: &App, uri: &str, parameter: &str) -> ApiResult<Ur
     }
 }
 
-/// A 302 to `url` with `params` added to its query (Passage answered its redirects with 302).
-pub fn redirect_with(url: &str, params: &[(&str, &str)]) -> Response {
-    let location = match Url::parse(url) {
+/// Whether a URL is on the app's `auth_origin` or one of its `additional_auth_origins`.
+pub fn on_app_origin(app: &App, url: &Url) -> bool {
+    let origin = url.origin().ascii_serialization();
+    let settings = &app.settings;
+    origin == settings.auth_origin || settings.additional_auth_origins.contains(&origin)
+}
+
+/// `url` with `params` added to its query (`url` unchanged when it does not parse).
+pub fn url_with(url: &str, params: &[(&str, &str)]) -> String {
+    match Url::parse(url) {
         Ok(mut parsed) => {
-            parsed.query_pairs_mut().extend_pairs(params);
+            if !params.is_empty() {
+                parsed.query_pairs_mut().extend_pairs(params);
+            }
             parsed.to_string()
         }
         Err(_) => url.to_owned(),
-    };
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    }
+}
+
+/// A 302 to `url` with `params` added to its query (Passage answered its redirects with 302).
+pub fn redirect_with(url: &str, params: &[(&str, &str)]) -> Response {
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, url_with(url, params))],
+    )
+        .into_response()
 }
 
 /// What a code stands for, besides its app, kind and PKCE challenge.
@@ -121,7 +134,8 @@ pub async fn redeem_code(
             CODE_TTL.whole_seconds()
         )));
     }
-    if !pkce_matches(verifier, &taken.code_challenge) {
+    // Hosted login may be used without PKCE (confidential clients); social login never is.
+    if !taken.code_challenge.is_empty() && !pkce_matches(verifier, &taken.code_challenge) {
         return Err(ApiError::invalid_request(
             "verifier: does not match the code_challenge the sign-in started with (PKCE S256)",
         ));

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod jwt_provider;
 pub mod messages;
 pub mod metadata;
+pub mod oidc;
 pub mod provider_tokens;
 pub mod social;
 pub mod timestamp;

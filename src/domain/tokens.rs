@@ -138,8 +138,9 @@ impl SigningKey {
         STANDARD.encode(pem_lf(&pem::Pem::new("PUBLIC KEY", spki)))
     }
 
-    /// Signs `claims` with header `{"alg":"RS256","kid","typ":"JWT"}`.
-    pub fn sign(&self, claims: &AuthTokenClaims) -> Result<String, String> {
+    /// Signs `claims` (an auth token's, or a hosted login's ID token's) with header
+    /// `{"alg":"RS256","kid","typ":"JWT"}`.
+    pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, String> {
         super::jwt_provider::install();
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());

@@ -69,7 +69,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// A typed `application/x-www-form-urlencoded` body (Apple's `form_post`, OAuth token
-/// requests, the emulator's sign-in pages), read whatever the Content-Type.
+/// requests, the emulator's sign-in pages), read whatever the Content-Type. Query parameters
+/// count too, after the body's (passage-android posts its token request's in the query).
 #[derive(Debug)]
 pub struct ApiForm<T>(pub T);
 
@@ -77,14 +78,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiForm<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let query = query_pairs(request.uri().query());
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
                 ApiError::invalid_request(format!("Cannot read the request body: {rejection}"))
             })?;
-        let pairs = form_urlencoded::parse(&bytes)
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes)
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
             .collect();
+        pairs.extend(query);
         typed(pairs, "form body").map(ApiForm)
     }
 }

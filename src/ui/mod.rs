@@ -1,8 +1,10 @@
 //! Server-rendered pages (maud: HTML escaped by construction): the social providers' sign-in
 //! pages and the hosted sign-in page. No axum here: pages are strings.
 
+mod hosted;
 mod provider;
 
+pub use hosted::{hosted_page, signed_out_page};
 pub use provider::{ProviderPage, form_post, provider_page};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};

@@ -107,7 +107,22 @@ async fn openid_configuration_points_at_the_emulator() {
         json!({
             "authorization_endpoint": format!("{issuer}/authorize"),
             "issuer": issuer,
-            "jwks_uri": format!("{issuer}/.well-known/jwks.json")
+            "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+            "token_endpoint": format!("{issuer}/token"),
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "end_session_endpoint": format!("{issuer}/logout"),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "email", "phone"],
+            "token_endpoint_auth_methods_supported":
+                ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256"],
+            "claims_supported": ["iss", "sub", "aud", "azp", "client_id", "exp", "iat",
+                "auth_time", "nonce", "at_hash", "email", "email_verified", "phone_number",
+                "phone_number_verified"],
         })
     );
     // Reached as auth.passage.id, the issuer is the one in the tokens.

@@ -16,6 +16,7 @@ mod fixture_passkeys;
 mod fixtures;
 mod flex;
 mod helpers;
+mod hosted;
 mod inbox;
 mod inbox_wait;
 mod list_users;

@@ -6,6 +6,9 @@ mod current_user;
 mod current_user_models;
 mod current_user_social;
 mod flex;
+pub(crate) mod hosted;
+mod hosted_models;
+mod hosted_tokens;
 mod magic_link;
 pub mod models;
 mod otp;
@@ -145,6 +148,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/apps/{app_id}/social/token", get(social::token))
         .route("/apps/{app_id}/social/id_token", post(social::id_token))
+        .route("/apps/{app_id}/authorize", get(hosted::authorize))
+        .route("/apps/{app_id}/token", post(hosted_tokens::token))
+        .route(
+            "/apps/{app_id}/userinfo",
+            get(hosted_tokens::userinfo).post(hosted_tokens::userinfo),
+        )
+        .route("/apps/{app_id}/logout", get(hosted::logout))
         .route(
             "/apps/{app_id}/tokens",
             post(tokens::refresh_auth_token).delete(tokens::revoke_refresh_token),

@@ -161,12 +161,67 @@ pub struct JwkResponse {
     pub keys: Vec<Jwk>,
 }
 
-/// Passage: `OpenIdConfiguration`.
+/// Passage: `OpenIdConfiguration` (`authorization_endpoint`, `issuer`, `jwks_uri`), plus what
+/// OpenID Connect Discovery 1.0 lets clients find the hosted login's other endpoints with.
 #[derive(Debug, Serialize)]
 pub struct OpenIdConfiguration {
     pub authorization_endpoint: String,
     pub issuer: String,
     pub jwks_uri: String,
+    pub token_endpoint: String,
+    pub userinfo_endpoint: String,
+    pub end_session_endpoint: String,
+    pub response_types_supported: [&'static str; 1],
+    pub response_modes_supported: [&'static str; 1],
+    pub grant_types_supported: [&'static str; 2],
+    pub subject_types_supported: [&'static str; 1],
+    pub id_token_signing_alg_values_supported: [&'static str; 1],
+    pub scopes_supported: [&'static str; 3],
+    pub token_endpoint_auth_methods_supported: [&'static str; 3],
+    pub code_challenge_methods_supported: [&'static str; 1],
+    pub claims_supported: [&'static str; 14],
+}
+
+impl OpenIdConfiguration {
+    /// The configuration of the app whose issuer (`{auth base}/apps/{app_id}`) is `issuer`.
+    pub fn new(issuer: String) -> Self {
+        Self {
+            authorization_endpoint: format!("{issuer}/authorize"),
+            jwks_uri: format!("{issuer}/.well-known/jwks.json"),
+            token_endpoint: format!("{issuer}/token"),
+            userinfo_endpoint: format!("{issuer}/userinfo"),
+            end_session_endpoint: format!("{issuer}/logout"),
+            issuer,
+            response_types_supported: ["code"],
+            response_modes_supported: ["query"],
+            grant_types_supported: ["authorization_code", "refresh_token"],
+            subject_types_supported: ["public"],
+            id_token_signing_alg_values_supported: ["RS256"],
+            scopes_supported: ["openid", "email", "phone"],
+            token_endpoint_auth_methods_supported: [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            code_challenge_methods_supported: ["S256"],
+            claims_supported: [
+                "iss",
+                "sub",
+                "aud",
+                "azp",
+                "client_id",
+                "exp",
+                "iat",
+                "auth_time",
+                "nonce",
+                "at_hash",
+                "email",
+                "email_verified",
+                "phone_number",
+                "phone_number_verified",
+            ],
+        }
+    }
 }
 
 /// Passage: `User` (Auth API).

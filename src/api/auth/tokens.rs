@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::models::AuthResponse;
 use super::session::{Family, issue};
 use crate::api::common::{active_user, load_app};
+use crate::domain::app::App;
 use crate::domain::ids::hash_secret;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -33,6 +34,18 @@ pub async fn refresh_auth_token(
     ApiJson(request): ApiJson<RefreshAuthTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let app = load_app(&state, &app_id).await?;
+    let (user_id, family) = rotate(&state, &app, &request.refresh_token).await?;
+    let auth_result = issue(&state, &app, &user_id, family).await?;
+    Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
+}
+
+/// Spends a refresh token of an active user: whose it was, and the family the next one
+/// continues. Also the hosted login's `refresh_token` grant.
+pub(super) async fn rotate(
+    state: &AppState,
+    app: &App,
+    refresh_token: &str,
+) -> ApiResult<(String, Family)> {
     let now = state.clock.timestamp();
     let inactivity = app
         .settings
@@ -40,12 +53,7 @@ pub async fn refresh_auth_token(
         .saturating_mul(1_000_000);
     let outcome = state
         .store
-        .spend_refresh_token(
-            &app.id,
-            &hash_secret(&request.refresh_token),
-            now,
-            inactivity,
-        )
+        .spend_refresh_token(&app.id, &hash_secret(refresh_token), now, inactivity)
         .await?;
     let (user_id, family) = match outcome {
         RefreshOutcome::Rotated {
@@ -70,9 +78,8 @@ pub async fn refresh_auth_token(
             ));
         }
     };
-    active_user(&state, &app.id, &user_id).await?;
-    let auth_result = issue(&state, &app, &user_id, family).await?;
-    Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
+    active_user(state, &app.id, &user_id).await?;
+    Ok((user_id, family))
 }
 
 /// Passage: `revoke-refresh-token` (sign out): 200 with the JSON body `null`, which the

@@ -33,8 +33,9 @@ pub async fn jwks(
 /// Passage: `GET /apps/{app_id}/.well-known/openid-configuration`.
 ///
 /// Emulator: the URLs are the emulator's own, as the request reached it (under
-/// `Host: auth.passage.id` they are Passage's production URLs, and `issuer` equals the tokens'
-/// `iss`).
+/// `Host: auth.passage.id` they are Passage's production URLs, and `issuer` equals the auth
+/// tokens' `iss`). The hosted login's ID tokens carry this `issuer`, so OpenID Connect
+/// clients that discover it from here accept them.
 pub async fn openid_configuration(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -43,10 +44,7 @@ pub async fn openid_configuration(
     if !state.store.app_exists(&app_id).await? {
         return Err(ApiError::app_not_found());
     }
-    let issuer = format!("{base}/apps/{app_id}");
-    Ok(Json(OpenIdConfiguration {
-        authorization_endpoint: format!("{issuer}/authorize"),
-        jwks_uri: format!("{issuer}/.well-known/jwks.json"),
-        issuer,
-    }))
+    Ok(Json(OpenIdConfiguration::new(format!(
+        "{base}/apps/{app_id}"
+    ))))
 }

@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
             get(social::authorize_page).post(social::authorize_choice),
         )
         .route("/social/{provider}/jwks", get(social::jwks))
+        .route(
+            "/hosted/{grant_id}/complete",
+            post(crate::api::auth::hosted::complete),
+        )
 }
 
 #[derive(serde::Serialize)]
