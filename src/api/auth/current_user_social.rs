@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::current_user_models::SocialConnectionsResponse;
-use super::social::{CodeQuery, KIND, link, provider};
+use super::social::{CodeQuery, KIND, provider};
+use super::social_users::link;
 use crate::api::oauth;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;

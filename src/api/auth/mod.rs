@@ -16,6 +16,7 @@ pub(crate) mod passkey_models;
 mod passkeys;
 mod session;
 pub(crate) mod social;
+mod social_users;
 mod tokens;
 mod users;
 mod well_known;
@@ -147,7 +148,10 @@ pub fn routes() -> Router<AppState> {
             get(social::dev_callback).post(social::dev_callback_form),
         )
         .route("/apps/{app_id}/social/token", get(social::token))
-        .route("/apps/{app_id}/social/id_token", post(social::id_token))
+        .route(
+            "/apps/{app_id}/social/id_token",
+            post(social_users::id_token),
+        )
         .route("/apps/{app_id}/authorize", get(hosted::authorize))
         .route("/apps/{app_id}/token", post(hosted_tokens::token))
         .route(
