@@ -87,15 +87,17 @@ export async function launchBrowser() {
   });
 }
 
-/** Sends the page's Passage traffic to the emulator; anything else off localhost is refused. */
+/** Sends the page's Passage traffic to the emulator; anything else off localhost (and the
+ * emulator itself, where social and hosted login redirect the browser) is refused. Redirects
+ * are handed to the browser, which follows them itself. */
 export async function routeToEmulator(page, emulator) {
   await page.route(/^https?:\/\//, async (route) => {
     const url = route.request().url();
     if (url.startsWith("https://auth.passage.id/v1/")) {
       const target = url.replace("https://auth.passage.id/v1/", `${emulator}/auth/v1/`);
-      const response = await route.fetch({ url: target });
+      const response = await route.fetch({ url: target, maxRedirects: 0 });
       await route.fulfill({ response });
-    } else if (url.startsWith("http://localhost:")) {
+    } else if (url.startsWith("http://localhost:") || url.startsWith(`${emulator}/`)) {
       await route.continue();
     } else {
       await route.abort();
