@@ -2,7 +2,8 @@
 // starts a GitHub sign-in; the test clicks an identity on the emulator's GitHub page and
 // finishes with passage-js. Then the hosted sign-in page, opened as an OpenID Connect client
 // would open it, registers a passkey with Chromium's virtual authenticator and signs in with
-// a one-time code; the "backend" exchanges each code and verifies the ID token.
+// a one-time code, a magic link and the passkey; the "backend" exchanges each code and
+// verifies the ID token.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -142,7 +143,7 @@ async function exchange(page, { verifier, nonce }) {
   return payload;
 }
 
-test("the hosted sign-in page registers a passkey, then signs in with a one-time code and usernameless", async () => {
+test("the hosted sign-in page registers a passkey, then signs in with a one-time code, a magic link and usernameless", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await routeToEmulator(page, emulator.base);
@@ -170,6 +171,18 @@ test("the hosted sign-in page registers a passkey, then signs in with a one-time
   await page.getByRole("button", { name: "Verify" }).click();
   const again = await exchange(page, client);
   assert.equal(again.sub, registered.sub);
+
+  // With a magic link from the inbox, pasted into the page.
+  client = await openHosted(page);
+  await page.getByLabel("Email or phone").fill("grace@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Email or text me a link" }).click();
+  await page.getByLabel("Magic link").waitFor();
+  const mail = await call(emulator.base, "GET", "/_emulator/inbox/latest?to=grace@example.com");
+  await page.getByLabel("Magic link").fill(mail.magic_link);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const linked = await exchange(page, client);
+  assert.equal(linked.sub, registered.sub);
 
   // And with the passkey, usernameless.
   client = await openHosted(page);
