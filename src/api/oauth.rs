@@ -8,11 +8,12 @@ use time::Duration;
 use url::Url;
 
 use crate::domain::app::App;
-use crate::domain::ids::{hash_secret, random_alphanumeric};
-use crate::domain::social::{ProviderIdentity, pkce_matches};
+use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
+use crate::domain::social::pkce_matches;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
-use crate::store::{Code, NewCode};
+pub use crate::store::CodeGrant;
+use crate::store::{Code, NewGrant};
 
 /// How long a person may take at a sign-in page (provider or hosted) before the trip expires.
 pub const GRANT_TTL: Duration = Duration::minutes(10);
@@ -76,16 +77,16 @@ pub fn redirect_with(url: &str, params: &[(&str, &str)]) -> Response {
         .into_response()
 }
 
-/// What a code stands for, besides its app, kind and PKCE challenge.
-pub struct CodeGrant<'a> {
-    pub app_id: &'a str,
-    pub kind: &'a str,
-    pub redirect_uri: &'a str,
-    pub code_challenge: &'a str,
-    pub nonce: &'a str,
-    pub identity: Option<&'a ProviderIdentity>,
-    pub link_account: bool,
-    pub user_id: Option<&'a str>,
+/// Starts a sign-in's trip (kept until the app gets its code, at most [`GRANT_TTL`]) and
+/// returns its id.
+pub async fn start_grant(state: &AppState, grant: &NewGrant<'_>) -> ApiResult<String> {
+    let id = new_id();
+    let now = state.clock.timestamp();
+    state
+        .store
+        .insert_grant(&id, grant, now, now.plus(GRANT_TTL))
+        .await?;
+    Ok(id)
 }
 
 /// Issues a single-use code (kept hashed) and returns it.
@@ -94,20 +95,7 @@ pub async fn issue_code(state: &AppState, grant: CodeGrant<'_>) -> ApiResult<Str
     let now = state.clock.timestamp();
     state
         .store
-        .insert_code(&NewCode {
-            code_hash: &hash_secret(&code),
-            app_id: grant.app_id,
-            kind: grant.kind,
-            redirect_uri: grant.redirect_uri,
-            code_challenge: grant.code_challenge,
-            nonce: grant.nonce,
-            identity: grant.identity,
-            link_account: grant.link_account,
-            user_id: grant.user_id,
-            auth_time: now.unix_seconds(),
-            created_at: now,
-            expires_at: now.plus(CODE_TTL),
-        })
+        .insert_code(&hash_secret(&code), &grant, now, now.plus(CODE_TTL))
         .await?;
     Ok(code)
 }

@@ -42,7 +42,7 @@ pub use fixtures::FixtureSummary;
 pub use handshakes::{Handshake, NewHandshake, NewTransaction, Transaction};
 pub use magic_links::{MagicLinkRecord, NewMagicLink};
 pub use messages::{MessageFilter, StoredMessage};
-pub use oauth::{Code, Grant, NewCode, NewGrant};
+pub use oauth::{Code, CodeGrant, Grant, NewGrant};
 pub use otps::{NewOtp, OtpOutcome};
 pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};
 pub use user_list::{

@@ -11,7 +11,6 @@ use crate::domain::timestamp::Timestamp;
 /// A grant as authorize writes it.
 #[derive(Debug)]
 pub struct NewGrant<'a> {
-    pub id: &'a str,
     pub app_id: &'a str,
     pub kind: &'a str,
     pub connection_type: &'a str,
@@ -20,9 +19,8 @@ pub struct NewGrant<'a> {
     pub code_challenge: &'a str,
     pub nonce: &'a str,
     pub login_hint: &'a str,
+    /// Social: the Passage callback the provider redirects to.
     pub callback: &'a str,
-    pub created_at: Timestamp,
-    pub expires_at: Timestamp,
 }
 
 /// A grant as read back: `identity` is set once the person signed in at the provider.
@@ -59,21 +57,21 @@ impl Grant {
 const GRANT_COLUMNS: &str = "id, app_id, kind, connection_type, redirect_uri, state, \
      code_challenge, nonce, login_hint, callback, identity, provider_code_hash, expires_at";
 
-/// A code handed to the app's redirect URI.
+/// What a code handed to the app's redirect URI stands for.
 #[derive(Debug)]
-pub struct NewCode<'a> {
-    pub code_hash: &'a str,
+pub struct CodeGrant<'a> {
     pub app_id: &'a str,
     pub kind: &'a str,
     pub redirect_uri: &'a str,
+    /// PKCE S256; empty when the hosted flow ran without PKCE.
     pub code_challenge: &'a str,
     pub nonce: &'a str,
+    /// Social: who signed in at the provider.
     pub identity: Option<&'a ProviderIdentity>,
+    /// Social: the email belongs to a user who has not linked this provider.
     pub link_account: bool,
+    /// Hosted: who signed in.
     pub user_id: Option<&'a str>,
-    pub auth_time: i64,
-    pub created_at: Timestamp,
-    pub expires_at: Timestamp,
 }
 
 /// A code as its exchange takes it (and thereby deletes it).
@@ -107,13 +105,19 @@ fn to_json(identity: &ProviderIdentity) -> String {
 }
 
 impl Store {
-    pub async fn insert_grant(&self, grant: &NewGrant<'_>) -> Result<(), sqlx::Error> {
+    pub async fn insert_grant(
+        &self,
+        id: &str,
+        grant: &NewGrant<'_>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO oauth_grants (id, app_id, kind, connection_type, redirect_uri, state, \
                code_challenge, nonce, login_hint, callback, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(grant.id)
+        .bind(id)
         .bind(grant.app_id)
         .bind(grant.kind)
         .bind(grant.connection_type)
@@ -123,8 +127,8 @@ impl Store {
         .bind(grant.nonce)
         .bind(grant.login_hint)
         .bind(grant.callback)
-        .bind(grant.created_at.0)
-        .bind(grant.expires_at.0)
+        .bind(now.0)
+        .bind(expires_at.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -171,13 +175,20 @@ impl Store {
         .await
     }
 
-    pub async fn insert_code(&self, code: &NewCode<'_>) -> Result<(), sqlx::Error> {
+    /// Stores a code (its hash), issued at `now` (also its `auth_time`) until `expires_at`.
+    pub async fn insert_code(
+        &self,
+        code_hash: &str,
+        code: &CodeGrant<'_>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO oauth_codes (code_hash, app_id, kind, redirect_uri, code_challenge, \
                nonce, identity, link_account, user_id, auth_time, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(code.code_hash)
+        .bind(code_hash)
         .bind(code.app_id)
         .bind(code.kind)
         .bind(code.redirect_uri)
@@ -186,9 +197,9 @@ impl Store {
         .bind(code.identity.map(to_json))
         .bind(code.link_account)
         .bind(code.user_id)
-        .bind(code.auth_time)
-        .bind(code.created_at.0)
-        .bind(code.expires_at.0)
+        .bind(now.unix_seconds())
+        .bind(now.0)
+        .bind(expires_at.0)
         .execute(&self.pool)
         .await?;
         Ok(())

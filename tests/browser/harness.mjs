@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { build } from "esbuild";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -132,4 +133,17 @@ export async function call(base, method, path, body, key) {
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** What a backend does with a Passage auth token: verify it against the app's JWKS (RS256,
+ * Passage's issuer, the app id in the audience, typ JWT). Resolves to the claims. */
+export async function verifyAuthToken(base, token) {
+  const jwks = createRemoteJWKSet(new URL(`${base}/auth/v1/apps/${APP_ID}/.well-known/jwks.json`));
+  const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+    issuer: `https://auth.passage.id/v1/apps/${APP_ID}`,
+    audience: APP_ID,
+    algorithms: ["RS256"],
+  });
+  if (protectedHeader.typ !== "JWT") throw new Error(`typ ${protectedHeader.typ}`);
+  return payload;
 }

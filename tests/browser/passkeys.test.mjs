@@ -6,8 +6,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { createRemoteJWKSet, jwtVerify } from "jose";
-
 import {
   ADMIN_KEY,
   APP_ID,
@@ -17,6 +15,7 @@ import {
   routeToEmulator,
   startEmulator,
   startPage,
+  verifyAuthToken,
 } from "./harness.mjs";
 
 let emulator;
@@ -37,16 +36,7 @@ after(async () => {
   emulator?.stop();
 });
 
-async function verifyToken(token) {
-  const jwks = createRemoteJWKSet(new URL(`${emulator.base}/auth/v1/apps/${APP_ID}/.well-known/jwks.json`));
-  const { payload, protectedHeader } = await jwtVerify(token, jwks, {
-    issuer: `https://auth.passage.id/v1/apps/${APP_ID}`,
-    audience: APP_ID,
-    algorithms: ["RS256"],
-  });
-  assert.equal(protectedHeader.typ, "JWT");
-  return payload;
-}
+const verifyToken = (token) => verifyAuthToken(emulator.base, token);
 
 test("passage-js registers, logs in and adds a passkey against the emulator", async () => {
   const context = await browser.newContext();

@@ -19,6 +19,7 @@ import {
   routeToEmulator,
   startEmulator,
   startPage,
+  verifyAuthToken,
 } from "./harness.mjs";
 
 let emulator;
@@ -46,16 +47,6 @@ after(async () => {
   site?.stop();
   emulator?.stop();
 });
-
-async function verifyAuthToken(token) {
-  const jwks = createRemoteJWKSet(new URL(`${emulator.base}/auth/v1/apps/${APP_ID}/.well-known/jwks.json`));
-  const { payload } = await jwtVerify(token, jwks, {
-    issuer: `https://auth.passage.id/v1/apps/${APP_ID}`,
-    audience: APP_ID,
-    algorithms: ["RS256"],
-  });
-  return payload;
-}
 
 test("passage-js signs in with GitHub through the emulator's provider page", async () => {
   const context = await browser.newContext();
@@ -87,7 +78,7 @@ test("passage-js signs in with GitHub through the emulator's provider page", asy
     const user = await passage.currentUser.userInfo();
     return { authResult, user };
   }, APP_ID);
-  const claims = await verifyAuthToken(result.authResult.authToken);
+  const claims = await verifyAuthToken(emulator.base, result.authResult.authToken);
   assert.equal(result.user.id, claims.sub);
   assert.equal(result.user.email, "linus@example.com");
   assert.equal(result.user.emailVerified, true);

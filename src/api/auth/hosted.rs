@@ -14,9 +14,8 @@ use serde::Serialize;
 use super::hosted_models::{AuthorizeQuery, CompleteRequest, CompleteResponse, LogoutQuery};
 use super::social::emulator_origin;
 use crate::api::common::{active_user, load_app};
-use crate::api::oauth::{self, CodeGrant, GRANT_TTL};
+use crate::api::oauth::{self, CodeGrant};
 use crate::domain::app::App;
-use crate::domain::ids::new_id;
 use crate::domain::social::is_s256_challenge;
 use crate::domain::tokens;
 use crate::error::{ApiError, ApiResult};
@@ -78,12 +77,9 @@ pub async fn authorize(
             "PKCE: code_challenge_method must be S256 and code_challenge 43 base64url characters.",
         );
     }
-    let grant_id = new_id();
-    let now = state.clock.timestamp();
-    state
-        .store
-        .insert_grant(&NewGrant {
-            id: &grant_id,
+    let grant_id = oauth::start_grant(
+        &state,
+        &NewGrant {
             app_id: &app_id,
             kind: KIND,
             connection_type: "passage",
@@ -93,10 +89,9 @@ pub async fn authorize(
             nonce: &query.nonce,
             login_hint: &query.login_hint,
             callback: "",
-            created_at: now,
-            expires_at: now.plus(GRANT_TTL),
-        })
-        .await?;
+        },
+    )
+    .await?;
     let origin = emulator_origin(&base);
     let config = page_config(&app, &base, origin, &grant_id, &query.login_hint);
     let json = serde_json::to_string(&config).map_err(ApiError::internal)?;

@@ -11,9 +11,8 @@ use serde::Deserialize;
 use super::models::AuthResponse;
 use super::social_users::{SignIn, respond, sign_in};
 use crate::api::common::load_app;
-use crate::api::oauth::{self, CodeGrant, GRANT_TTL};
+use crate::api::oauth::{self, CodeGrant};
 use crate::domain::identifiers::Identifier;
-use crate::domain::ids::new_id;
 use crate::domain::social::{Provider, is_s256_challenge};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -76,12 +75,9 @@ pub async fn authorize(
     } else {
         format!("{base}/social/oauth2_callback")
     };
-    let grant_id = new_id();
-    let now = state.clock.timestamp();
-    state
-        .store
-        .insert_grant(&NewGrant {
-            id: &grant_id,
+    let grant_id = oauth::start_grant(
+        &state,
+        &NewGrant {
             app_id: &app_id,
             kind: KIND,
             connection_type: provider.as_str(),
@@ -91,10 +87,9 @@ pub async fn authorize(
             nonce: "",
             login_hint: &query.login_hint,
             callback: &callback,
-            created_at: now,
-            expires_at: now.plus(GRANT_TTL),
-        })
-        .await?;
+        },
+    )
+    .await?;
     let origin = emulator_origin(&base);
     let client_id = app.settings.social_connections.client_id(&app_id, provider);
     let mut params = vec![
