@@ -236,3 +236,36 @@ async fn native_sign_in_exchanges_a_stand_in_id_token() {
     assert_error(&reply, 400, "invalid_request", "must be apple or google");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn reached_as_auth_passage_id_the_redirects_stay_on_that_host() {
+    let app = spawn_app().await;
+    let (_, challenge) = pkce();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .get(format!(
+            "{}/v1/apps/{APP_ID}/social/authorize?connection_type=google&state=s\
+             &redirect_uri={}&code_challenge={challenge}&code_challenge_method=S256",
+            app.base,
+            urlencode(CALLBACK)
+        ))
+        .header("Host", "auth.passage.id")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("https://auth.passage.id/_emulator/social/google/authorize?"),
+        "{location}"
+    );
+    assert!(
+        location
+            .contains("redirect_uri=https%3A%2F%2Fauth.passage.id%2Fv1%2Fsocial%2Foauth2_callback"),
+        "{location}"
+    );
+    app.stop().await;
+}
