@@ -225,6 +225,20 @@ async fn codes_need_the_right_verifier_and_work_once() {
     let app = spawn_app().await;
     let (to_app, verifier) = sign_in_at(&app, "google", "ada@example.com").await;
     let code = to_app.param("code");
+    let reply = app
+        .send(
+            Method::GET,
+            &format!("/auth/v1/apps/{APP_ID}/social/token?code={code}"),
+            None,
+            None,
+        )
+        .await;
+    assert_error(
+        &reply,
+        400,
+        "invalid_request",
+        "verifier: missing from the query string",
+    );
     let reply = exchange(&app, &code, "not-the-verifier").await;
     assert_error(&reply, 400, "invalid_request", "verifier: does not match");
     // A failed attempt spends the code.

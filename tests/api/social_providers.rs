@@ -269,3 +269,54 @@ async fn reached_as_auth_passage_id_the_redirects_stay_on_that_host() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_social_example_fixture_configures_all_three_providers() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/social.json");
+    let app = spawn_with(passage_emulator::config::Config {
+        fixtures: vec![path],
+        ..passage_emulator::config::Config::ephemeral()
+    })
+    .await;
+    let app_id = "socialapp000000000000001";
+    let reply = app
+        .send(Method::GET, &format!("/auth/v1/apps/{app_id}"), None, None)
+        .await;
+    assert_eq!(
+        reply.body["app"]["social_connections"],
+        json!({
+            "apple": {"client_id": "socialapp000000000000001.apple.emulator"},
+            "github": {"client_id": "socialapp000000000000001.github.emulator"},
+            "google": {"client_id": "social-demo.apps.googleusercontent.com"},
+        })
+    );
+    // The Google page offers both identities; the hosted flow accepts the listed callback.
+    let (_, challenge) = pkce();
+    let to_provider = hop(
+        &app,
+        &format!(
+            "/auth/v1/apps/{app_id}/social/authorize?connection_type=google&state=s\
+             &redirect_uri={}&code_challenge={challenge}&code_challenge_method=S256",
+            urlencode(CALLBACK)
+        ),
+    )
+    .await;
+    let page = hop(&app, to_provider.location.as_deref().unwrap()).await;
+    for person in [
+        "Ada Lovelace &lt;ada@example.com&gt;",
+        "Grace Hopper &lt;grace@example.com&gt;",
+    ] {
+        assert!(page.text.contains(person), "{person}");
+    }
+    let hosted = hop(
+        &app,
+        &format!(
+            "/auth/v1/apps/{app_id}/authorize?client_id={app_id}&response_type=code&scope=openid\
+             &redirect_uri={}",
+            urlencode("http://localhost:8080/oidc/callback")
+        ),
+    )
+    .await;
+    assert_eq!(hosted.status, StatusCode::OK, "{}", hosted.text);
+    app.stop().await;
+}
