@@ -16,10 +16,13 @@ use crate::http::{self, AppState};
 use crate::relay::SmtpRelay;
 use crate::seed;
 use crate::store::Store;
+use crate::tls::{CaCell, Tls};
 
 /// A bound, migrated, seeded server, ready to serve.
 pub struct Application {
     listener: TcpListener,
+    /// `--tls-listen` and `--proxy-listen`, when given.
+    tls: Option<Tls>,
     state: AppState,
     shutdown: watch::Sender<bool>,
     local_addr: SocketAddr,
@@ -60,6 +63,8 @@ impl Application {
             .as_deref()
             .map(SmtpRelay::from_url)
             .transpose()?;
+        let ca = Arc::new(CaCell::new(config.data_dir.clone()));
+        let tls = Tls::bind(&config, &ca, local_addr).await?;
         let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             store,
@@ -67,10 +72,12 @@ impl Application {
             admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
             relay,
             cors_any_origin: config.cors_any_origin,
+            ca,
             shutdown: stopping,
         };
         Ok(Self {
             listener,
+            tls,
             state,
             shutdown,
             local_addr,
@@ -86,6 +93,16 @@ impl Application {
         self.local_addr.port()
     }
 
+    /// Where `--tls-listen` serves HTTPS, if it was given.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().and_then(|tls| tls.https_addr)
+    }
+
+    /// Where `--proxy-listen` answers CONNECT, if it was given.
+    pub fn proxy_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().and_then(|tls| tls.proxy_addr)
+    }
+
     /// Tells the person who started the emulator where everything is.
     pub fn log_banner(&self) {
         let base = format!("http://{}", self.local_addr);
@@ -94,6 +111,14 @@ impl Application {
         tracing::info!("  Auth API:       {base}/auth/v1");
         tracing::info!("  Emulator API:   {base}/_emulator  (health: {base}/_emulator/health)");
         tracing::info!("  Hosts api.passage.id and auth.passage.id are served under /v1");
+        if let Some(addr) = self.tls_addr() {
+            tracing::info!("  HTTPS:          https://{addr}  (local CA: {base}/_emulator/ca.pem)");
+        }
+        if let Some(addr) = self.proxy_addr() {
+            tracing::info!(
+                "  HTTPS proxy:    http://{addr}  (CONNECT api.passage.id:443, auth.passage.id:443)"
+            );
+        }
         for app_id in &self.app_ids {
             tracing::info!("  app {app_id}: {base}/api/v1/apps/{app_id}");
         }
@@ -106,18 +131,36 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
+        let mut stopping = self.state.shutdown.clone();
         let service = http::service(self.state);
         let notify = self.shutdown;
         let shutdown = async move {
             shutdown.await;
             let _ = notify.send(true);
         };
+        let https = self.tls.map(|tls| {
+            let service = service.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stopping.wait_for(|stopping| *stopping).await;
+                };
+                axum::serve(
+                    tls.run(),
+                    axum::ServiceExt::<Request>::into_make_service(service),
+                )
+                .with_graceful_shutdown(stopped)
+                .await
+            })
+        });
         let result = axum::serve(
             self.listener,
             axum::ServiceExt::<Request>::into_make_service(service),
         )
         .with_graceful_shutdown(shutdown)
         .await;
+        if let Some(https) = https {
+            let _ = https.await;
+        }
         store.close().await;
         result
     }

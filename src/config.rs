@@ -20,6 +20,10 @@ pub enum Command {
     /// Ask a running emulator at --listen for GET /_emulator/health; exit 0 when it answers 200.
     /// Used by the Docker HEALTHCHECK, which has no curl in its image.
     Health,
+    /// Print the local CA certificate (PEM) that signs the emulator's TLS certificates, making
+    /// it in --data-dir if there is none yet. Trust it with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
+    /// REQUESTS_CA_BUNDLE or the system store.
+    Ca,
 }
 
 /// Everything `Application::build` needs.
@@ -70,6 +74,35 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_CORS_ANY_ORIGIN")]
     pub cors_any_origin: bool,
 
+    /// Folder for the local CA (`ca.pem`, `ca.key`), made on first use.
+    #[arg(
+        long,
+        global = true,
+        env = "PASSAGE_EMULATOR_DATA_DIR",
+        default_value = ".passage-emulator"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Also serve HTTPS here (host:port), with a certificate from the local CA for localhost,
+    /// 127.0.0.1, auth.passage.id, api.passage.id and every --tls-name. Same routes and Host
+    /// routing as plain HTTP.
+    #[arg(long, env = "PASSAGE_EMULATOR_TLS_LISTEN")]
+    pub tls_listen: Option<String>,
+
+    /// Another name (DNS name or IP address) for the TLS certificate; repeat for several.
+    #[arg(
+        long = "tls-name",
+        env = "PASSAGE_EMULATOR_TLS_NAMES",
+        value_delimiter = ','
+    )]
+    pub tls_names: Vec<String>,
+
+    /// Also run an HTTPS proxy here (host:port): CONNECT to api.passage.id:443 or
+    /// auth.passage.id:443 reaches the emulator over TLS from the local CA; anything else is
+    /// refused with 403. For SDKs that honour HTTPS_PROXY (Go, Python, Rust).
+    #[arg(long, env = "PASSAGE_EMULATOR_PROXY_LISTEN")]
+    pub proxy_listen: Option<String>,
+
     /// Log format: `text` for people, `json` for CI log collectors.
     #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -92,6 +125,10 @@ impl Config {
             admin_key: "emulator-admin-key".into(),
             smtp_relay: None,
             cors_any_origin: false,
+            data_dir: PathBuf::from(".passage-emulator"),
+            tls_listen: None,
+            tls_names: Vec::new(),
+            proxy_listen: None,
             log_format: LogFormat::Text,
         }
     }

@@ -30,6 +30,7 @@ pub mod relay;
 pub mod seed;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 mod ui;
 pub mod webauthn;
 

@@ -9,8 +9,10 @@ use passage_emulator::{Application, health_check, telemetry};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Health) = cli.command {
-        return health_check(&cli.config.listen).await;
+    match cli.command {
+        Some(Command::Health) => return health_check(&cli.config.listen).await,
+        Some(Command::Ca) => return print_ca(&cli.config.data_dir),
+        None => {}
     }
     telemetry::init(cli.config.log_format);
     let application = match Application::build(cli.config).await {
@@ -25,6 +27,20 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `passage-emulator ca`: the local CA certificate on stdout.
+fn print_ca(data_dir: &std::path::Path) -> std::process::ExitCode {
+    match passage_emulator::tls::LocalCa::load_or_create(data_dir) {
+        Ok(ca) => {
+            print!("{}", ca.cert_pem());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("passage-emulator ca: {error}");
             std::process::ExitCode::FAILURE
         }
     }

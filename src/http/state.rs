@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::clock::Clock;
 use crate::relay::SmtpRelay;
 use crate::store::Store;
+use crate::tls::CaCell;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub relay: Option<SmtpRelay>,
     /// `--cors-any-origin`: the Auth API answers every origin.
     pub cors_any_origin: bool,
+    /// The local CA in `--data-dir`, made or loaded at first use.
+    pub ca: Arc<CaCell>,
     /// Turns `true` when the server starts shutting down: long polls and event streams end, so
     /// that graceful shutdown does not wait for them.
     pub shutdown: watch::Receiver<bool>,

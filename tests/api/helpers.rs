@@ -16,6 +16,9 @@ pub const ADMIN_KEY: &str = "emulator-admin-key";
 
 pub struct TestApp {
     pub base: String,
+    /// `--tls-listen` and `--proxy-listen`, when the test asked for them.
+    pub tls_addr: Option<std::net::SocketAddr>,
+    pub proxy_addr: Option<std::net::SocketAddr>,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -49,12 +52,15 @@ pub async fn spawn_with(config: Config) -> TestApp {
         .await
         .expect("the emulator starts");
     let base = format!("http://127.0.0.1:{}", application.port());
+    let (tls_addr, proxy_addr) = (application.tls_addr(), application.proxy_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until_stopped(async {
         let _ = stopped.await;
     }));
     TestApp {
         base,
+        tls_addr,
+        proxy_addr,
         client: reqwest::Client::new(),
         stop: Some(stop),
         server: Some(server),

@@ -34,4 +34,5 @@ mod smtp_relay;
 mod social;
 mod social_helpers;
 mod social_providers;
+mod tls;
 mod users;

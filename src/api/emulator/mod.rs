@@ -1,9 +1,10 @@
 //! The emulator's own API under `/_emulator`: health, fixtures, inbox, clock, reset, key
-//! rotation, virtual authenticators, social provider stand-ins.
+//! rotation, virtual authenticators, social provider stand-ins, the local CA.
 //! Meant for tests and local tools: it takes no credentials.
 
 mod authenticator_models;
 mod authenticators;
+mod ca;
 mod clock;
 mod fixtures;
 mod inbox;
@@ -19,6 +20,7 @@ use crate::http::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/ca.pem", get(ca::ca_pem))
         .route("/fixtures", post(fixtures::load_fixtures))
         .route(
             "/clock",

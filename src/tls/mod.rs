@@ -1,0 +1,275 @@
+//! TLS with a local certificate authority, so unmodified SDKs that hard-code
+//! `https://api.passage.id` and `https://auth.passage.id` can reach the emulator once they trust
+//! the CA: `--tls-listen` serves HTTPS beside plain HTTP, `--proxy-listen` answers CONNECT for
+//! the two Passage hosts (see `proxy`).
+//!
+//! The CA (ECDSA P-256, rcgen) is made once and kept in the data folder (`ca.pem`, `ca.key`);
+//! the leaf certificate is issued at every start for `localhost`, `127.0.0.1`,
+//! `auth.passage.id`, `api.passage.id` and any `--tls-name`.
+
+mod listener;
+pub mod proxy;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use tokio::net::TcpListener;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
+};
+use time::{Duration, OffsetDateTime};
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+pub use listener::{TlsListener, TlsStreams};
+
+use crate::config::Config;
+
+/// The names every leaf certificate carries.
+pub const DEFAULT_NAMES: [&str; 4] = [
+    "localhost",
+    "127.0.0.1",
+    "auth.passage.id",
+    "api.passage.id",
+];
+
+const CA_CERT_FILE: &str = "ca.pem";
+const CA_KEY_FILE: &str = "ca.key";
+
+/// The emulator's certificate authority.
+pub struct LocalCa {
+    cert_pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+impl std::fmt::Debug for LocalCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalCa").finish_non_exhaustive()
+    }
+}
+
+impl LocalCa {
+    /// The CA kept in `dir`, made (with its folder) when there is none yet.
+    pub fn load_or_create(dir: &Path) -> Result<Self, String> {
+        let cert_path = dir.join(CA_CERT_FILE);
+        let key_path = dir.join(CA_KEY_FILE);
+        if cert_path.exists() && key_path.exists() {
+            let read = |path: &Path| {
+                std::fs::read_to_string(path)
+                    .map_err(|error| format!("cannot read {}: {error}", path.display()))
+            };
+            let cert_pem = read(&cert_path)?;
+            let key = KeyPair::from_pem(&read(&key_path)?)
+                .map_err(|error| format!("{}: {error}", key_path.display()))?;
+            let issuer = Issuer::from_ca_cert_pem(&cert_pem, key)
+                .map_err(|error| format!("{}: {error}", cert_path.display()))?;
+            return Ok(Self { cert_pem, issuer });
+        }
+        let key = KeyPair::generate().map_err(|error| error.to_string())?;
+        let mut params = CertificateParams::default();
+        let mut name = DistinguishedName::new();
+        name.push(DnType::CommonName, "Passage Emulator Local CA");
+        name.push(DnType::OrganizationName, "passage-emulator");
+        params.distinguished_name = name;
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let now = OffsetDateTime::now_utc();
+        params.not_before = now - Duration::days(1);
+        params.not_after = now + Duration::days(3650);
+        let cert = params
+            .self_signed(&key)
+            .map_err(|error| error.to_string())?;
+        std::fs::create_dir_all(dir)
+            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        write_private(&key_path, &key.serialize_pem())?;
+        std::fs::write(&cert_path, cert.pem())
+            .map_err(|error| format!("cannot write {}: {error}", cert_path.display()))?;
+        Ok(Self {
+            cert_pem: cert.pem(),
+            issuer: Issuer::new(params, key),
+        })
+    }
+
+    /// The CA certificate, PEM: what clients trust (`NODE_EXTRA_CA_CERTS`, `SSL_CERT_FILE`...).
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// A fresh leaf certificate for `names` (DNS names or IP addresses) and its key; the chain
+    /// is the leaf, then the CA.
+    pub fn issue(
+        &self,
+        names: &[String],
+    ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
+        let key = KeyPair::generate().map_err(|error| error.to_string())?;
+        let mut params = CertificateParams::new(names.to_vec()).map_err(|e| e.to_string())?;
+        let mut name = DistinguishedName::new();
+        name.push(
+            DnType::CommonName,
+            names.first().map_or("localhost", String::as_str),
+        );
+        params.distinguished_name = name;
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.use_authority_key_identifier_extension = true;
+        let now = OffsetDateTime::now_utc();
+        params.not_before = now - Duration::days(1);
+        params.not_after = now + Duration::days(90);
+        let cert = params
+            .signed_by(&key, &self.issuer)
+            .map_err(|error| error.to_string())?;
+        let ca = pem_der(&self.cert_pem)?;
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        Ok((vec![cert.der().clone(), ca], key))
+    }
+
+    /// A rustls server configuration presenting a leaf for `names` (HTTP/1.1 and HTTP/2).
+    pub fn server_config(&self, names: &[String]) -> Result<Arc<ServerConfig>, String> {
+        let (chain, key) = self.issue(names)?;
+        let mut config = ServerConfig::builder_with_provider(Arc::new(
+            tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|error| error.to_string())?;
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+}
+
+/// The leaf's names: the defaults, then `extra` (each once).
+pub fn leaf_names(extra: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = DEFAULT_NAMES.iter().map(|n| (*n).to_owned()).collect();
+    for name in extra {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
+fn pem_der(pem_text: &str) -> Result<CertificateDer<'static>, String> {
+    let block = pem::parse(pem_text).map_err(|error| error.to_string())?;
+    Ok(CertificateDer::from(block.into_contents()))
+}
+
+/// Writes a private key readable by its owner only.
+fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+    let fail = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(fail)?;
+        file.write_all(contents.as_bytes()).map_err(fail)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::write(path, contents).map_err(fail)
+    }
+}
+
+/// The CA of a running emulator, made or loaded at first use (a server without TLS flags
+/// makes it only when `/_emulator/ca.pem` is asked for).
+#[derive(Debug)]
+pub struct CaCell {
+    dir: PathBuf,
+    ca: OnceLock<Result<Arc<LocalCa>, String>>,
+}
+
+impl CaCell {
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            ca: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> Result<Arc<LocalCa>, String> {
+        self.ca
+            .get_or_init(|| LocalCa::load_or_create(&self.dir).map(Arc::new))
+            .clone()
+    }
+}
+
+/// The bound TLS side of a server: `--tls-listen` and `--proxy-listen`, and the one queue
+/// their connections are served from.
+pub struct Tls {
+    pub https_addr: Option<SocketAddr>,
+    pub proxy_addr: Option<SocketAddr>,
+    https: Option<TcpListener>,
+    proxy: Option<TcpListener>,
+    streams: TlsStreams,
+    listener: TlsListener,
+}
+
+impl Tls {
+    /// Binds what the configuration asks for (nothing: `None`), with a leaf from the CA.
+    pub async fn bind(
+        config: &Config,
+        ca: &CaCell,
+        plain: SocketAddr,
+    ) -> Result<Option<Self>, String> {
+        if config.tls_listen.is_none() && config.proxy_listen.is_none() {
+            return Ok(None);
+        }
+        let server = ca.get()?.server_config(&leaf_names(&config.tls_names))?;
+        let https = bind(config.tls_listen.as_deref()).await?;
+        let proxy = bind(config.proxy_listen.as_deref()).await?;
+        let https_addr = https
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let proxy_addr = proxy
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let (streams, listener) = TlsStreams::new(server, https_addr.unwrap_or(plain));
+        Ok(Some(Self {
+            https_addr,
+            proxy_addr,
+            https,
+            proxy,
+            streams,
+            listener,
+        }))
+    }
+
+    /// Starts accepting (and proxying); returns the listener to serve.
+    pub fn run(self) -> TlsListener {
+        if let Some(https) = self.https {
+            tokio::spawn(self.streams.clone().accept_from(https));
+        }
+        if let Some(proxy) = self.proxy {
+            tokio::spawn(proxy::serve(proxy, self.streams.clone()));
+        }
+        self.listener
+    }
+}
+
+async fn bind(address: Option<&str>) -> Result<Option<TcpListener>, String> {
+    match address {
+        Some(address) => TcpListener::bind(address)
+            .await
+            .map(Some)
+            .map_err(|error| format!("cannot listen on {address}: {error}")),
+        None => Ok(None),
+    }
+}
