@@ -9,11 +9,13 @@ COPY migrations migrations
 COPY fixtures fixtures
 # The manifest names a bench target; cargo wants its source present to read the manifest.
 COPY benches benches
-RUN cargo build --release --locked && mkdir -p /data
+RUN cargo build --release --locked && mkdir -p /data /ca
 
 FROM scratch
 COPY --from=build /src/target/release/passage-emulator /passage-emulator
 COPY --from=build --chown=65534:65534 /data /data
+# The local CA's folder when PASSAGE_EMULATOR_DATA_DIR=/ca (docker-compose.yml shares it).
+COPY --from=build --chown=65534:65534 /ca /ca
 USER 65534:65534
 WORKDIR /data
 ENV PASSAGE_EMULATOR_LISTEN=0.0.0.0:7277 \
