@@ -130,7 +130,7 @@ impl LocalCa {
         Ok((vec![cert.der().clone(), ca], key))
     }
 
-    /// A rustls server configuration presenting a leaf for `names` (HTTP/1.1 and HTTP/2).
+    /// A rustls server configuration presenting a leaf for `names`.
     pub fn server_config(&self, names: &[String]) -> Result<Arc<ServerConfig>, String> {
         let (chain, key) = self.issue(names)?;
         let mut config = ServerConfig::builder_with_provider(Arc::new(
@@ -141,7 +141,9 @@ impl LocalCa {
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|error| error.to_string())?;
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        // HTTP/1.1 only: axum is built without HTTP/2, and a client that picked h2 by ALPN
+        // would be answered in the wrong protocol.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(config))
     }
 }

@@ -40,6 +40,10 @@ async fn ca_pem(app: &TestApp) -> String {
 }
 
 fn connector(ca_pem: &str) -> TlsConnector {
+    TlsConnector::from(connector_config(ca_pem))
+}
+
+fn connector_config(ca_pem: &str) -> Arc<ClientConfig> {
     let mut roots = RootCertStore::empty();
     let der = pem::parse(ca_pem).unwrap().into_contents();
     roots.add(CertificateDer::from(der)).unwrap();
@@ -50,7 +54,7 @@ fn connector(ca_pem: &str) -> TlsConnector {
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
-    TlsConnector::from(Arc::new(config))
+    Arc::new(config)
 }
 
 /// One HTTP/1.1 request over `io`: status and body.
@@ -114,6 +118,17 @@ async fn the_certificate_verifies_for_every_name_and_host_routing_works_over_tls
         tls_to(https, &ca, "example.com").await.is_err(),
         "a name not in the certificate"
     );
+
+    // A browser offers h2 first; the emulator speaks HTTP/1.1 and must say so by ALPN.
+    let mut config = (*connector_config(&ca)).clone();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let tcp = TcpStream::connect(https).await.unwrap();
+    let name = ServerName::try_from("auth.passage.id").unwrap();
+    let tls = TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
 
     // Host routing: the same /v1 path is the Auth API or the Management API by Host.
     let jwks = format!("/v1/apps/{APP_ID}/.well-known/jwks.json");

@@ -21,12 +21,13 @@ export const ADMIN_KEY = "emulator-admin-key";
 const BINARY = process.env.PASSAGE_EMULATOR_BIN ?? join(root, "target", "debug", "passage-emulator");
 const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
 
-/** Starts the emulator on a free port with an in-memory database; resolves to its base URL. */
-export async function startEmulator() {
+/** Starts the emulator on a free port with an in-memory database (and `extra` flags);
+ * resolves to its base URL. */
+export async function startEmulator(extra = []) {
   if (!existsSync(BINARY)) {
     throw new Error(`no emulator binary at ${BINARY}: run \`cargo build\` first`);
   }
-  const child = spawn(BINARY, ["--listen", "127.0.0.1:0", "--database", ":memory:"], {
+  const child = spawn(BINARY, ["--listen", "127.0.0.1:0", "--database", ":memory:", ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NO_COLOR: "1", RUST_LOG: "info" },
   });
@@ -40,7 +41,13 @@ export async function startEmulator() {
     child.on("exit", (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
   });
   child.stdout.resume();
-  return { base, stop: () => child.kill("SIGTERM") };
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  // Resolves once the process is gone, so its ports (443 for the drop-in suite) are free.
+  const stop = () => {
+    child.kill("SIGTERM");
+    return exited;
+  };
+  return { base, stop };
 }
 
 /** Bundles page/entry.js (passage-js and its dependencies) and serves the page. */
@@ -70,7 +77,7 @@ export async function startPage() {
 
 /** Debian's Chromium, headless, with the flags this closed network needs. A missing browser
  * is an error: the suite never skips. */
-export async function launchBrowser() {
+export async function launchBrowser(extra = []) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   }
@@ -84,6 +91,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extra,
     ],
   });
 }

@@ -33,7 +33,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   site?.stop();
-  emulator?.stop();
+  await emulator?.stop();
 });
 
 const verifyToken = (token) => verifyAuthToken(emulator.base, token);

@@ -45,7 +45,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   site?.stop();
-  emulator?.stop();
+  await emulator?.stop();
 });
 
 test("passage-js signs in with GitHub through the emulator's provider page", async () => {
