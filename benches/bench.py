@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmarks for docs/PERFORMANCE.md: time to ready, idle memory, Management GET user load.
+"""Benchmarks for docs/PERFORMANCE.md: time to ready, idle memory, Management GET user load;
+with --all, every budget of the design (section 8) in one command: also the cargo benches
+(sessions, passkeys, social) and the container image size, with the machine and the date.
 
-Usage: python3 benches/bench.py [--runs 30] [--duration 10] [--connections 32]
+Usage: python3 benches/bench.py [--all] [--runs 30] [--duration 10] [--connections 32]
 Needs: a release build (this script runs `cargo build --release`), and `wrk` on PATH
 (Debian: apt-get install wrk). Everything runs on 127.0.0.1 and stops by itself.
 """
@@ -113,7 +115,10 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--all", action="store_true", help="also the cargo benches and the image size")
     args = parser.parse_args()
+    if args.all:
+        print(machine())
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -161,6 +166,48 @@ def main():
     print(f"| Management `GET user` ({load_setup}) | {summary(output)} |")
     print(f"| Management `GET users?identifier=` (list, from SQLite; {load_setup}) | {summary(listed)} |")
     print(f"| RSS after the load | {loaded / 1024:.1f} MiB |")
+    if args.all:
+        for bench in ("sessions", "passkeys", "social"):
+            print(f"\n`cargo bench --bench {bench}`:\n")
+            result = subprocess.run(
+                ["cargo", "bench", "--quiet", "--bench", bench],
+                cwd=ROOT, check=True, capture_output=True, text=True,
+            )
+            for line in result.stdout.splitlines():
+                if line.strip() and not line.startswith(("running", "test result")):
+                    print(f"- {line}")
+        print(f"\n{image_size()}")
+
+
+def machine():
+    """The machine and the date, for the record."""
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as info:
+        memory = int(info.readline().split()[1]) / 1024 / 1024
+    date = time.strftime("%Y-%m-%d", time.gmtime())
+    return f"Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB; {date}\n"
+
+
+def image_size():
+    """The runtime stage is `scratch` (an empty base layer), the static binary and two empty
+    folders, so its size is the binary's. With Docker, the real image; without, the estimate
+    from the release binary (built for the host's libc here, the image's is musl: expect a few
+    per cent either way)."""
+    if shutil.which("docker"):
+        result = subprocess.run(
+            ["docker", "image", "inspect", "passage-emulator:local", "--format", "{{.Size}}"],
+            capture_output=True, text=True,
+        )
+        if result.returncode == 0:
+            return f"Container image `passage-emulator:local`: {int(result.stdout) / 1e6:.1f} MB (docker image inspect)"
+    size = os.path.getsize(BINARY)
+    return (f"Container image, estimated: {size / 1e6:.1f} MB = the stripped release binary "
+            f"({size:,} bytes) on `scratch` (0 bytes) plus two empty folders; no Docker engine here")
 
 
 if __name__ == "__main__":
