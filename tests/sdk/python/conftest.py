@@ -18,14 +18,13 @@ SHOP_APP = "shopapp00000000000000001"
 SHOP_KEY = "shop-api-key-0001"
 
 
-@pytest.fixture
-def emulator():
-    """The base URL of a running emulator; stopped with SIGTERM after the test."""
+def start_emulator(*flags):
+    """Starts the emulator binary (a free port, an in-memory database, and `flags`) and waits
+    for its banner. Returns the process and its plain HTTP base URL."""
     if not os.path.exists(BINARY):
         pytest.fail(f"no emulator binary at {BINARY}: run `cargo build` first")
     process = subprocess.Popen(
-        [BINARY, "--listen", "127.0.0.1:0", "--database", ":memory:",
-         "--fixtures", str(ROOT / "tests" / "fixtures" / "shop.json")],
+        [BINARY, "--listen", "127.0.0.1:0", "--database", ":memory:", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -41,6 +40,13 @@ def emulator():
     if address is None:
         process.kill()
         pytest.fail("the emulator did not print its address")
+    return process, address
+
+
+@pytest.fixture
+def emulator():
+    """The base URL of a running emulator; stopped with SIGTERM after the test."""
+    process, address = start_emulator("--fixtures", str(ROOT / "tests" / "fixtures" / "shop.json"))
     yield address
     process.terminate()
     process.wait(timeout=10)

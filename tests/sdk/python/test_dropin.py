@@ -9,15 +9,13 @@ line and port 443 (root); a missing piece fails the test, it never skips."""
 
 import json
 import os
-import re
 import socket
-import subprocess
 import urllib.request
 
 import pytest
 from passageidentity import CreateUserArgs, MagicLinkType, MagicLinkWithEmailArgs, Passage, PassageError, UpdateUserArgs, UserStatus
 
-from conftest import BINARY
+from conftest import start_emulator
 
 APP = "defaultapp00000000000001"
 KEY = "emulator-api-key"
@@ -39,23 +37,7 @@ def by_name(monkeypatch):
 
     Configuration.set_default(None)
     ApiClient.set_default(None)
-    process = subprocess.Popen(
-        [BINARY, "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:443", "--database", ":memory:"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=dict(os.environ, NO_COLOR="1", RUST_LOG="info"),
-    )
-    base = None
-    for line in process.stdout:
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            base = match.group(1)
-        if "HTTPS:" in line:
-            break
-    if base is None:
-        process.kill()
-        pytest.fail("the emulator did not start with TLS on 443")
+    process, base = start_emulator("--tls-listen", "127.0.0.1:443")
     yield base
     process.terminate()
     process.wait(timeout=10)
