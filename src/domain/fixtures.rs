@@ -17,6 +17,7 @@ use super::device::WebAuthnType;
 use super::identifiers::{normalize_email, normalize_phone};
 use super::ids::is_plausible_id;
 use super::metadata::{self, UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
+use super::social::FixtureSocialConnection;
 use super::timestamp::Timestamp;
 use super::tokens::SigningKey;
 use super::user::UserStatus;
@@ -118,6 +119,10 @@ pub struct FixtureUser {
     pub last_login_at: Option<Timestamp>,
     #[serde(default)]
     pub devices: Vec<FixtureDevice>,
+    /// Provider accounts already linked: a sign-in at that provider's stand-in with this
+    /// email signs this user in.
+    #[serde(default)]
+    pub social_connections: Vec<FixtureSocialConnection>,
 }
 
 fn active() -> UserStatus {
@@ -279,6 +284,16 @@ impl FixtureUser {
             device
                 .normalize()
                 .map_err(|error| format!("devices[{index}].{error}"))?;
+        }
+        for (index, connection) in self.social_connections.iter_mut().enumerate() {
+            let field = format!("social_connections[{index}].email");
+            if connection.email.is_empty() && self.email.is_empty() {
+                return Err(format!("{field}: needed when the user has no email"));
+            }
+            if !connection.email.is_empty() {
+                connection.email = normalize_email(&connection.email)
+                    .map_err(|error| format!("{field}: {error}"))?;
+            }
         }
         Ok(())
     }

@@ -175,6 +175,30 @@ impl SocialSettings {
     }
 }
 
+/// Fixtures: a provider account already linked to a user; its provider id is the one the
+/// stand-in gives the email.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureSocialConnection {
+    pub provider: Provider,
+    /// The email the provider vouches for (default: the user's email).
+    #[serde(default)]
+    pub email: String,
+}
+
+impl FixtureSocialConnection {
+    /// The identity the stand-in gives this account's email (or the user's, when the account
+    /// names none).
+    pub fn identity(&self, user_email: &str) -> ProviderIdentity {
+        let email = if self.email.is_empty() {
+            user_email
+        } else {
+            &self.email
+        };
+        ProviderIdentity::new(self.provider, email, "")
+    }
+}
+
 /// A provider identity linked to a user (Passage: `GoogleSocialConnection` and its twins).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocialConnection {

@@ -192,5 +192,23 @@ async fn upsert_user(
             )));
         }
     }
+    for connection in &user.social_connections {
+        let identity = connection.identity(&user.email);
+        sqlx::query(
+            "INSERT INTO social_connections (app_id, user_id, provider, provider_id, \
+               provider_identifier, created_at, last_login_at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT(user_id, provider) DO UPDATE SET provider_id = excluded.provider_id, \
+               provider_identifier = excluded.provider_identifier",
+        )
+        .bind(app_id)
+        .bind(&user.id)
+        .bind(identity.provider.as_str())
+        .bind(&identity.provider_id)
+        .bind(&identity.email)
+        .bind(now.0)
+        .bind(Timestamp::NEVER.0)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }

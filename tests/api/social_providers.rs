@@ -318,5 +318,47 @@ async fn the_social_example_fixture_configures_all_three_providers() {
     )
     .await;
     assert_eq!(hosted.status, StatusCode::OK, "{}", hosted.text);
+
+    // Linus's GitHub account is linked by the fixture: his first sign-in is his user's.
+    let (verifier, challenge) = pkce();
+    let to_provider = hop(
+        &app,
+        &format!(
+            "/auth/v1/apps/{app_id}/social/authorize?connection_type=github&state=s\
+             &redirect_uri={}&code_challenge={challenge}&code_challenge_method=S256\
+             &login_hint=linus@example.com",
+            urlencode(CALLBACK)
+        ),
+    )
+    .await;
+    let to_callback = hop(&app, to_provider.location.as_deref().unwrap()).await;
+    let to_app = hop(&app, to_callback.location.as_deref().unwrap()).await;
+    assert_eq!(to_app.param("link_account"), "false");
+    let reply = app
+        .send(
+            Method::GET,
+            &format!(
+                "/auth/v1/apps/{app_id}/social/token?code={}&verifier={}",
+                to_app.param("code"),
+                urlencode(&verifier)
+            ),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let user = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/apps/{app_id}/users/socialuser00000000000002"),
+            Some("social-demo-api-key"),
+            None,
+        )
+        .await;
+    assert_eq!(user.body["user"]["login_count"], json!(1));
+    assert_eq!(
+        user.body["user"]["social_connections"]["github"]["provider_identifier"],
+        json!("linus@example.com")
+    );
     app.stop().await;
 }
