@@ -18,27 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::time::Duration;
 
-use common::{CLIENT_THREADS, DURATION, WORKERS, cpu_split, post, run};
-use passage_emulator::Application;
+use common::{CLIENT_THREADS, DURATION, WORKERS, cpu_split, emulator, post, run};
 use passage_emulator::authenticator::{self, Algorithm, Spec};
-use passage_emulator::config::Config;
 use serde_json::{Value, json};
 
 const APP: &str = "defaultapp00000000000001";
-
-/// A fresh emulator with its own database file; the folder lives as long as the returned
-/// guard.
-async fn emulator() -> (String, tempfile::TempDir) {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let config = Config {
-        database: folder.path().join("bench.db").display().to_string(),
-        ..Config::ephemeral()
-    };
-    let application = Application::build(config).await.expect("emulator starts");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped(std::future::pending()));
-    (base, folder)
-}
 
 /// The emulator runs on the main runtime, the clients (and their authenticator) on another
 /// whose threads are named, so the CPU each side spends per ceremony can be told apart.

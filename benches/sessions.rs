@@ -12,24 +12,15 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{DURATION, WORKERS, latest, post, run};
+use common::{DURATION, WORKERS, emulator, latest, post, register_by_passcode, run};
 
-use passage_emulator::Application;
-use passage_emulator::config::Config;
 use serde_json::{Value, json};
 
 const APP: &str = "defaultapp00000000000001";
 
 #[tokio::main]
 async fn main() {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let config = Config {
-        database: folder.path().join("bench.db").display().to_string(),
-        ..Config::ephemeral()
-    };
-    let application = Application::build(config).await.expect("emulator starts");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped(std::future::pending()));
+    let (base, _folder) = emulator().await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()
@@ -40,26 +31,8 @@ async fn main() {
     let mut sessions = Vec::new();
     for worker in 0..WORKERS {
         let email = format!("bench{worker}@example.com");
-        let started: Value = post(
-            &client,
-            &format!("{auth}/register/otp"),
-            json!({"identifier": email}),
-        )
-        .await;
-        let message = latest(&client, &base, &email).await;
-        let result: Value = post(
-            &client,
-            &format!("{auth}/otp/activate"),
-            json!({"otp": message["otp"], "otp_id": started["otp_id"]}),
-        )
-        .await;
-        sessions.push((
-            email,
-            result["auth_result"]["refresh_token"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        ));
+        let result = register_by_passcode(&client, &base, &email).await;
+        sessions.push((email, result["refresh_token"].as_str().unwrap().to_owned()));
     }
 
     let (link_auth, link_base) = (auth.clone(), base.clone());

@@ -13,9 +13,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{DURATION, WORKERS, latest, post, run};
-use passage_emulator::Application;
-use passage_emulator::config::Config;
+use common::{DURATION, WORKERS, emulator, post, register_by_passcode, run};
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -47,14 +45,7 @@ fn param(url: &str, name: &str) -> String {
 
 #[tokio::main]
 async fn main() {
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let config = Config {
-        database: folder.path().join("bench.db").display().to_string(),
-        ..Config::ephemeral()
-    };
-    let application = Application::build(config).await.expect("emulator starts");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped(std::future::pending()));
+    let (base, _folder) = emulator().await;
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
         .pool_max_idle_per_host(64)
@@ -66,23 +57,8 @@ async fn main() {
     let mut sessions = Vec::new();
     for worker in 0..WORKERS {
         let email = format!("bench{worker}@example.com");
-        let started = post(
-            &client,
-            &format!("{auth}/register/otp"),
-            json!({"identifier": email}),
-        )
-        .await;
-        let message = latest(&client, &base, &email).await;
-        let result = post(
-            &client,
-            &format!("{auth}/otp/activate"),
-            json!({"otp": message["otp"], "otp_id": started["otp_id"]}),
-        )
-        .await;
-        let token = result["auth_result"]["auth_token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let result = register_by_passcode(&client, &base, &email).await;
+        let token = result["auth_token"].as_str().unwrap().to_owned();
         sessions.push((email, token));
     }
 

@@ -2,10 +2,47 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use passage_emulator::Application;
+use passage_emulator::config::Config;
+use serde_json::{Value, json};
 
 pub const WORKERS: usize = 16;
 pub const DURATION: Duration = Duration::from_secs(8);
+
+/// A fresh emulator with its own database file, serving in this process; the folder lives as
+/// long as the returned guard.
+pub async fn emulator() -> (String, tempfile::TempDir) {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let config = Config {
+        database: folder.path().join("bench.db").display().to_string(),
+        ..Config::ephemeral()
+    };
+    let application = Application::build(config).await.expect("emulator starts");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped(std::future::pending()));
+    (base, folder)
+}
+
+/// Registers `email` in the default app by passcode (the code read from the inbox); the
+/// session's `auth_result`.
+#[allow(dead_code)]
+pub async fn register_by_passcode(client: &reqwest::Client, base: &str, email: &str) -> Value {
+    let auth = format!("{base}/auth/v1/apps/defaultapp00000000000001");
+    let started = post(
+        client,
+        &format!("{auth}/register/otp"),
+        json!({"identifier": email}),
+    )
+    .await;
+    let message = latest(client, base, email).await;
+    let result = post(
+        client,
+        &format!("{auth}/otp/activate"),
+        json!({"otp": message["otp"], "otp_id": started["otp_id"]}),
+    )
+    .await;
+    result["auth_result"].clone()
+}
 
 pub async fn post(client: &reqwest::Client, url: &str, body: Value) -> Value {
     let response = client.post(url).json(&body).send().await.unwrap();
