@@ -6,12 +6,10 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use time::Duration;
 
 use super::state::AppState;
 use crate::domain::app::App;
 use crate::domain::ids::{hash_secret, is_plausible_id};
-use crate::domain::tokens;
 use crate::error::ApiError;
 use crate::store::KeyCheck;
 
@@ -287,11 +285,7 @@ impl FromRequestParts<AppState> for UserAuth {
             .await?
             .ok_or_else(ApiError::app_not_found)?;
         let token = bearer(parts, "auth token")?;
-        let now = state.clock.timestamp();
-        let grace = Duration::seconds(app.settings.session_timeout_length);
-        let since = now.plus(-grace);
-        let keys = state.store.published_signing_keys(&app_id, since).await?;
-        let claims = tokens::verify(token, &keys, &app_id, now.unix_seconds()).map_err(|why| {
+        let claims = state.verify_auth_token(&app, token).await?.map_err(|why| {
             ApiError::invalid_access_token(format!("The auth token is not valid: {why}."))
         })?;
         // The cached read: the handler reads the same user again.

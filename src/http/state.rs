@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
+use time::Duration;
 use tokio::sync::watch;
 
 use crate::clock::Clock;
+use crate::domain::app::App;
+use crate::domain::tokens::{self, AuthTokenClaims, SigningKey};
 use crate::relay::SmtpRelay;
 use crate::store::Store;
 use crate::tls::CaCell;
@@ -27,6 +30,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The app's published signing keys: the active one and those retired within one session
+    /// length, so every token still valid can be checked. What the JWKS shows, and what auth
+    /// tokens are verified against.
+    pub async fn published_keys(&self, app: &App) -> Result<Vec<SigningKey>, sqlx::Error> {
+        let grace = Duration::seconds(app.settings.session_timeout_length);
+        let since = self.clock.timestamp().plus(-grace);
+        self.store.published_signing_keys(&app.id, since).await
+    }
+
+    /// Checks an auth token of `app` against its published keys at the emulator's time: its
+    /// claims, or why not.
+    pub async fn verify_auth_token(
+        &self,
+        app: &App,
+        token: &str,
+    ) -> Result<Result<AuthTokenClaims, String>, sqlx::Error> {
+        let keys = self.published_keys(app).await?;
+        let now = self.clock.timestamp().unix_seconds();
+        Ok(tokens::verify(token, &keys, &app.id, now))
+    }
+
     /// Resolves once shutdown has begun.
     pub async fn stopping(&self) {
         let mut shutdown = self.shutdown.clone();

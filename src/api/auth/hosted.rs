@@ -17,7 +17,6 @@ use crate::api::common::{active_user, load_app};
 use crate::api::oauth::{self, CodeGrant};
 use crate::domain::app::App;
 use crate::domain::social::is_s256_challenge;
-use crate::domain::tokens;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, AuthBase, PathApp};
@@ -163,11 +162,9 @@ pub async fn complete(
         })?;
     let user_id = if request.error.is_empty() {
         let app = load_app(&state, &grant.app_id).await?;
-        let since = now.plus(-time::Duration::seconds(
-            app.settings.session_timeout_length,
-        ));
-        let keys = state.store.published_signing_keys(&app.id, since).await?;
-        let claims = tokens::verify(&request.auth_token, &keys, &app.id, now.unix_seconds())
+        let claims = state
+            .verify_auth_token(&app, &request.auth_token)
+            .await?
             .map_err(|why| ApiError::invalid_request(format!("auth_token: {why}")))?;
         active_user(&state, &app.id, &claims.sub).await?;
         Some(claims.sub)

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use time::Duration;
 
 use super::hosted::KIND;
 use super::hosted_models::{OAuthError, TokenRequest, TokenResponse, UserInfoResponse};
@@ -20,7 +19,7 @@ use crate::api::common::{active_user, load_app};
 use crate::api::oauth;
 use crate::domain::app::App;
 use crate::domain::oidc::{IdTokenClaims, IdTokenGrant};
-use crate::domain::tokens::{self, SigningKey};
+use crate::domain::tokens::SigningKey;
 use crate::http::AppState;
 use crate::http::extract::{AuthBase, PathApp};
 use crate::http::query::ApiForm;
@@ -157,14 +156,10 @@ pub async fn userinfo(
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| invalid("an access token (Authorization: Bearer) is required"))?;
     let app = load_app(&state, &app_id).await?;
-    let now = state.clock.timestamp();
-    let since = now.plus(-Duration::seconds(app.settings.session_timeout_length));
-    let keys = state
-        .store
-        .published_signing_keys(&app_id, since)
+    let claims = state
+        .verify_auth_token(&app, token)
         .await
-        .map_err(crate::error::ApiError::from)?;
-    let claims = tokens::verify(token, &keys, &app_id, now.unix_seconds())
+        .map_err(crate::error::ApiError::from)?
         .map_err(|why| invalid(&format!("the access token is not valid: {why}")))?;
     let user = active_user(&state, &app_id, &claims.sub)
         .await

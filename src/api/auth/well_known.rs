@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use time::Duration;
 
 use super::models::{JwkResponse, OpenIdConfiguration};
 use crate::error::{ApiError, ApiResult};
@@ -22,9 +21,7 @@ pub async fn jwks(
         .app(&app_id)
         .await?
         .ok_or_else(ApiError::app_not_found)?;
-    let grace = Duration::seconds(app.settings.session_timeout_length);
-    let since = state.clock.timestamp().plus(-grace);
-    let keys = state.store.published_signing_keys(&app_id, since).await?;
+    let keys = state.published_keys(&app).await?;
     Ok(Json(JwkResponse {
         keys: keys.iter().map(|key| key.jwk()).collect(),
     }))
