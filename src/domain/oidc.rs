@@ -2,9 +2,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::tokens::{SigningKey, signer_of};
 use super::user::User;
 
 /// The claims of a hosted login's ID token (OpenID Connect Core 1.0, section 2, plus the
@@ -69,6 +71,18 @@ impl IdTokenClaims {
 pub fn at_hash(access_token: &str) -> String {
     let digest = Sha256::digest(access_token.as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
+/// Checks that an `id_token_hint` is an ID token this app signed (expiry aside).
+pub fn check_id_token_hint(token: &str, keys: &[SigningKey], app_id: &str) -> Result<(), String> {
+    let decoding = signer_of(token, keys)?;
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.set_audience(&[app_id]);
+    validation.set_required_spec_claims(&["aud", "sub"]);
+    jsonwebtoken::decode::<IdTokenClaims>(token, &decoding, &validation)
+        .map(|_| ())
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -149,14 +149,8 @@ impl SigningKey {
     }
 }
 
-/// Checks an auth token of `app_id` against the app's published keys, at the emulator's `now`
-/// (Unix seconds; the emulator's clock may differ from the system's). `Err` says why not.
-pub fn verify(
-    token: &str,
-    keys: &[SigningKey],
-    app_id: &str,
-    now: i64,
-) -> Result<AuthTokenClaims, String> {
+/// The public key, among the app's `keys`, that signed `token` (RS256, by its `kid`).
+pub fn signer_of(token: &str, keys: &[SigningKey]) -> Result<DecodingKey, String> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| "not a JWT".to_owned())?;
     if header.alg != Algorithm::RS256 {
         return Err("not signed with RS256".into());
@@ -167,7 +161,18 @@ pub fn verify(
         .find(|key| key.kid == kid)
         .ok_or("signed by a key this app does not publish")?;
     let jwk = key.jwk();
-    let decoding = DecodingKey::from_rsa_components(&jwk.n, &jwk.e).map_err(|e| e.to_string())?;
+    DecodingKey::from_rsa_components(&jwk.n, &jwk.e).map_err(|e| e.to_string())
+}
+
+/// Checks an auth token of `app_id` against the app's published keys, at the emulator's `now`
+/// (Unix seconds; the emulator's clock may differ from the system's). `Err` says why not.
+pub fn verify(
+    token: &str,
+    keys: &[SigningKey],
+    app_id: &str,
+    now: i64,
+) -> Result<AuthTokenClaims, String> {
+    let decoding = signer_of(token, keys)?;
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_nbf = false;

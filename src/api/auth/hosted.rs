@@ -233,7 +233,7 @@ pub async fn logout(
             .store
             .published_signing_keys(&app_id, crate::domain::timestamp::Timestamp::NEVER)
             .await?;
-        super::hosted_tokens::check_id_token_hint(&query.id_token_hint, &keys, &app_id)
+        crate::domain::oidc::check_id_token_hint(&query.id_token_hint, &keys, &app_id)
             .map_err(|why| ApiError::invalid_request(format!("id_token_hint: {why}")))?;
     }
     if query.post_logout_redirect_uri.is_empty() {

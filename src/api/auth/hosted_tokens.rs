@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
 use super::hosted::KIND;
 use super::hosted_models::{OAuthError, TokenRequest, TokenResponse, UserInfoResponse};
@@ -172,23 +171,4 @@ pub async fn userinfo(
         phone_number: user.phone,
         phone_number_verified: user.phone_verified,
     }))
-}
-
-/// Checks that an `id_token_hint` is an ID token this app signed (expiry aside).
-pub fn check_id_token_hint(token: &str, keys: &[SigningKey], app_id: &str) -> Result<(), String> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| "not a JWT".to_owned())?;
-    let kid = header.kid.ok_or("no kid in the header")?;
-    let key = keys
-        .iter()
-        .find(|key| key.kid == kid)
-        .ok_or("not signed by a key of this app")?;
-    let jwk = key.jwk();
-    let decoding = DecodingKey::from_rsa_components(&jwk.n, &jwk.e).map_err(|e| e.to_string())?;
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.validate_exp = false;
-    validation.set_audience(&[app_id]);
-    validation.set_required_spec_claims(&["aud", "sub"]);
-    jsonwebtoken::decode::<IdTokenClaims>(token, &decoding, &validation)
-        .map(|_| ())
-        .map_err(|error| error.to_string())
 }
