@@ -197,9 +197,7 @@ async fn a_rotated_key_stays_published_for_the_session_length() {
     );
 
     // The session length is 3600 s: one second short of it the old key is still there.
-    let advance = |seconds: i64| json!({"advance_seconds": seconds});
-    app.send(Method::POST, "/_emulator/clock", None, Some(&advance(3599)))
-        .await;
+    app.advance_clock(3599).await;
     assert_eq!(
         auth(&app, "/.well-known/jwks.json").await.body["keys"]
             .as_array()
@@ -207,8 +205,7 @@ async fn a_rotated_key_stays_published_for_the_session_length() {
             .len(),
         2
     );
-    app.send(Method::POST, "/_emulator/clock", None, Some(&advance(2)))
-        .await;
+    app.advance_clock(2).await;
     let jwks = auth(&app, "/.well-known/jwks.json").await;
     assert_eq!(jwks.body["keys"].as_array().unwrap().len(), 1);
     assert_eq!(jwks.body["keys"][0]["kid"], json!(kid));

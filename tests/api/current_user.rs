@@ -268,13 +268,7 @@ async fn only_a_valid_auth_token_of_this_app_opens_the_current_user() {
     assert_error(&foreign, 401, "invalid_access_token", "does not publish");
 
     // Tokens expire by the emulator's clock (3600 s by default).
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 3600})),
-    )
-    .await;
+    app.advance_clock(3600).await;
     let expired = app.send(Method::GET, &path, Some(&token), None).await;
     assert_error(&expired, 401, "invalid_access_token", "expired");
     app.send(Method::DELETE, "/_emulator/clock", None, None)

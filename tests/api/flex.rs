@@ -241,13 +241,7 @@ async fn flex_errors_follow_passage() {
     )
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 601})),
-    )
-    .await;
+    app.advance_clock(601).await;
     assert_error(
         &verify_nonce(&app, &done.body["nonce"]).await,
         401,

@@ -114,6 +114,15 @@ impl TestApp {
         .await
     }
 
+    /// Moves the emulator's clock forward by `seconds`.
+    pub async fn advance_clock(&self, seconds: i64) {
+        let body = json!({ "advance_seconds": seconds });
+        let reply = self
+            .send(Method::POST, "/_emulator/clock", None, Some(&body))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    }
+
     /// Creates a user through the Management API and returns its JSON.
     pub async fn create_user(&self, body: Value) -> Value {
         let reply = self.mgmt(Method::POST, "/users", Some(body)).await;

@@ -149,13 +149,7 @@ async fn login_links_follow_the_path_and_expire() {
         "{url}"
     );
 
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 301})),
-    )
-    .await;
+    app.advance_clock(301).await;
     let late = auth(
         &app,
         Method::PATCH,
@@ -262,13 +256,7 @@ async fn the_management_api_creates_links_with_every_option() {
     assert_eq!(user.body["user"]["status"], json!("pending"));
 
     // The TTL is in minutes: alive after 11, and the session redirects where asked.
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 11 * 60})),
-    )
-    .await;
+    app.advance_clock(11 * 60).await;
     let activated = auth(
         &app,
         Method::PATCH,

@@ -126,13 +126,7 @@ async fn passcodes_are_single_use_and_die_after_five_wrong_codes() {
 
     // Expiry follows the emulator's clock: 300 s by default.
     let (otp_id, code) = login(&app).await;
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 301})),
-    )
-    .await;
+    app.advance_clock(301).await;
     let late = auth(
         &app,
         Method::POST,

@@ -198,15 +198,7 @@ async fn a_handshake_is_used_once_and_expires() {
     // Five minutes and a second later the handshake is gone.
     let started = login_start(&app, Some("ada@example.com")).await.body;
     let finish = answer(&app, &phone, "login", &started).await;
-    let advanced = app
-        .send(
-            Method::POST,
-            "/_emulator/clock",
-            None,
-            Some(&json!({"advance_seconds": 301})),
-        )
-        .await;
-    assert_eq!(advanced.status, StatusCode::OK);
+    app.advance_clock(301).await;
     assert_error(
         &finish_login(&app, finish).await,
         401,

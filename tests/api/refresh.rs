@@ -115,13 +115,7 @@ async fn refresh_tokens_lapse_after_inactivity_and_can_be_switched_off() {
     let session = register(&app, "ada@example.com").await;
     let token = session["refresh_token"].as_str().unwrap().to_owned();
     // Five days of inactivity by default.
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 5 * 24 * 3600 + 1})),
-    )
-    .await;
+    app.advance_clock(5 * 24 * 3600 + 1).await;
     let lapsed = auth(
         &app,
         Method::POST,

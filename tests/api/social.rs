@@ -261,13 +261,7 @@ async fn codes_need_the_right_verifier_and_work_once() {
 
     // Five minutes on the emulator's clock and a code is stale.
     let (to_app, verifier) = sign_in_at(&app, "google", "ada@example.com").await;
-    app.send(
-        Method::POST,
-        "/_emulator/clock",
-        None,
-        Some(&json!({"advance_seconds": 301})),
-    )
-    .await;
+    app.advance_clock(301).await;
     let reply = exchange(&app, &to_app.param("code"), &verifier).await;
     assert_error(&reply, 400, "invalid_request", "code: expired");
     app.stop().await;
