@@ -263,6 +263,17 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthBase {
     }
 }
 
+impl AuthBase {
+    /// The emulator's own origin under an Auth API base this extractor made
+    /// (`https://auth.passage.id` under Host routing).
+    pub fn origin_of(auth_base: &str) -> &str {
+        auth_base
+            .strip_suffix("/auth/v1")
+            .or_else(|| auth_base.strip_suffix("/v1"))
+            .unwrap_or(auth_base)
+    }
+}
+
 /// A signed-in user of the Auth API's current-user endpoints: the bearer is an auth token of
 /// the app in the path, valid at the emulator's time, of a user that still exists.
 #[derive(Debug, Clone)]

@@ -12,7 +12,6 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
 use super::hosted_models::{AuthorizeQuery, CompleteRequest, CompleteResponse, LogoutQuery};
-use super::social::emulator_origin;
 use crate::api::common::{active_user, load_app};
 use crate::api::oauth::{self, CodeGrant};
 use crate::domain::app::App;
@@ -91,7 +90,7 @@ pub async fn authorize(
         },
     )
     .await?;
-    let origin = emulator_origin(&base);
+    let origin = AuthBase::origin_of(&base);
     let config = page_config(&app, &base, origin, &grant_id, &query.login_hint);
     let json = serde_json::to_string(&config).map_err(ApiError::internal)?;
     Ok(Html(ui::hosted_page(&app.settings.name, &json)).into_response())

@@ -90,7 +90,7 @@ pub async fn authorize(
         },
     )
     .await?;
-    let origin = emulator_origin(&base);
+    let origin = AuthBase::origin_of(&base);
     let client_id = app.settings.social_connections.client_id(&app_id, provider);
     let mut params = vec![
         ("client_id", client_id.as_str()),
@@ -115,15 +115,6 @@ fn provider_scope(provider: Provider) -> &'static str {
         Provider::Github => "read:user user:email",
         Provider::Google => "openid email profile",
     }
-}
-
-/// The emulator's own origin as this request reached it (`https://auth.passage.id` under Host
-/// routing).
-pub fn emulator_origin(auth_base: &str) -> &str {
-    auth_base
-        .strip_suffix("/auth/v1")
-        .or_else(|| auth_base.strip_suffix("/v1"))
-        .unwrap_or(auth_base)
 }
 
 /// Passage: what a provider sends to `oauth2_callback` (query for GET, Apple's form for POST).

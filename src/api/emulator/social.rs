@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::api::auth::social::{KIND, emulator_origin, provider};
+use crate::api::auth::social::{KIND, provider};
 use crate::api::common::load_app;
 use crate::api::oauth;
 use crate::domain::identifiers::normalize_email;
@@ -92,7 +92,7 @@ pub async fn authorize_page(
     }
     let action = format!(
         "{}/_emulator/social/{}/authorize",
-        emulator_origin(&base),
+        AuthBase::origin_of(&base),
         provider.as_str()
     );
     Ok(Html(ui::provider_page(&ui::ProviderPage {
