@@ -58,15 +58,13 @@ pub async fn link_account(
     let identity = code
         .identity()
         .ok_or_else(|| ApiError::internal("a social code without an identity"))?;
-    match state
+    let owner = state
         .store
         .social_connection_owner(&auth.app.id, &identity)
-        .await?
-    {
-        Some(owner) if owner == auth.user_id => Ok(StatusCode::CREATED),
-        _ => {
-            link(&state, &auth.app.id, &auth.user_id, &identity).await?;
-            Ok(StatusCode::CREATED)
-        }
+        .await?;
+    // Linked to this user already: nothing to do.
+    if owner.as_deref() != Some(auth.user_id.as_str()) {
+        link(&state, &auth.app.id, &auth.user_id, &identity).await?;
     }
+    Ok(StatusCode::CREATED)
 }

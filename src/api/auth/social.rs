@@ -284,7 +284,7 @@ pub async fn token(
         .ok_or_else(|| ApiError::internal("a social code without an identity"))?;
     let user_id = match sign_in(&state, &app, &identity).await? {
         SignIn::User(user_id) => user_id,
-        SignIn::Unlinked => {
+        SignIn::Unlinked(_) => {
             return Err(ApiError::forbidden(
                 ErrorCode::OperationNotAllowed,
                 format!(

@@ -15,7 +15,7 @@ use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::provider_tokens;
 use crate::domain::social::{Provider, ProviderIdentity};
-use crate::domain::user::UserStatus;
+use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, PathApp};
@@ -39,8 +39,8 @@ pub(super) async fn respond(
 pub(super) enum SignIn {
     /// The user this identity signs in (found by link, or just created and linked).
     User(String),
-    /// The email belongs to a user without this provider linked.
-    Unlinked,
+    /// The email belongs to this user, who has not linked this provider.
+    Unlinked(Box<User>),
 }
 
 /// The user a provider identity signs in, creating and linking a new one on a first sign-in.
@@ -69,7 +69,7 @@ pub(super) async fn sign_in(
             link(state, &app.id, &user.id, identity).await?;
             return Ok(SignIn::User(user.id));
         }
-        Some(_) => return Ok(SignIn::Unlinked),
+        Some(user) => return Ok(SignIn::Unlinked(Box::new(user))),
         None => {}
     }
     common::check_public_signup(app)?;
@@ -142,13 +142,10 @@ pub async fn id_token(
             .map_err(|why| ApiError::invalid_request(format!("id_token: {why}")))?;
     let user_id = match sign_in(&state, &app, &identity).await? {
         SignIn::User(user_id) => user_id,
-        SignIn::Unlinked => {
-            let user = state
-                .store
-                .user_by_identifier(&app_id, &Identifier::Email(identity.email.clone()))
-                .await?
-                .ok_or_else(ApiError::user_not_found)?;
-            common::active_user(&state, &app_id, &user.id).await?;
+        SignIn::Unlinked(user) => {
+            if user.status == UserStatus::Inactive {
+                return Err(ApiError::user_not_active());
+            }
             link(&state, &app_id, &user.id, &identity).await?;
             user.id
         }
