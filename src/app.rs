@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
 use crate::domain::ids::hash_secret;
 use crate::http::{self, AppState};
+use crate::ready::Ready;
 use crate::relay::SmtpRelay;
 use crate::seed;
 use crate::store::Store;
@@ -27,6 +28,9 @@ pub struct Application {
     shutdown: watch::Sender<bool>,
     local_addr: SocketAddr,
     app_ids: Vec<String>,
+    /// What the banner, `exec` and `--ready-file` tell the programs around the emulator.
+    ready: Ready,
+    ready_file: Option<std::path::PathBuf>,
 }
 
 impl Application {
@@ -54,6 +58,21 @@ impl Application {
                 .map_err(|error| format!("cannot load fixtures: {error}"))?;
         }
         let app_ids = store.app_ids().await.map_err(|error| error.to_string())?;
+        // Emulator: the app a wrapped command or a helper is handed is the first app of the
+        // fixtures (the default app without any), else the first the database holds; its key
+        // is that fixture's first API key, else the admin key, which every app accepts.
+        let first_fixture_app = files.iter().flat_map(|file| &file.apps).next();
+        let default_app = match first_fixture_app {
+            Some(app) => Some((
+                app.id.clone(),
+                app.api_keys
+                    .first()
+                    .map_or_else(|| config.admin_key.clone(), |key| key.key.clone()),
+            )),
+            None => app_ids
+                .first()
+                .map(|id| (id.clone(), config.admin_key.clone())),
+        };
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
@@ -65,6 +84,20 @@ impl Application {
             .transpose()?;
         let ca = Arc::new(CaCell::new(config.data_dir.clone()));
         let tls = Tls::bind(&config, &ca, local_addr).await?;
+        let ca_file = match &tls {
+            Some(_) => Some(
+                std::path::absolute(config.data_dir.join("ca.pem"))
+                    .map_err(|error| format!("cannot resolve --data-dir: {error}"))?,
+            ),
+            None => None,
+        };
+        let ready = Ready::new(
+            local_addr,
+            default_app,
+            tls.as_ref().and_then(|tls| tls.https_addr),
+            tls.as_ref().and_then(|tls| tls.proxy_addr),
+            ca_file,
+        );
         let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             store,
@@ -82,7 +115,14 @@ impl Application {
             shutdown,
             local_addr,
             app_ids,
+            ready,
+            ready_file: config.ready_file,
         })
+    }
+
+    /// Addresses, the app to use and its key, as `exec` and `--ready-file` hand them on.
+    pub fn ready(&self) -> &Ready {
+        &self.ready
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -125,11 +165,17 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the
-    /// database so that everything acknowledged is on disk.
+    /// database so that everything acknowledged is on disk. The ready file, if asked for, is
+    /// written as serving starts (the listener is bound, so a request made on reading it
+    /// waits in the backlog at worst) and removed at the end.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        if let Some(path) = &self.ready_file {
+            self.ready.write(path).map_err(std::io::Error::other)?;
+        }
+        let ready_file = self.ready_file.clone();
         let store = self.state.store.clone();
         let mut stopping = self.state.shutdown.clone();
         let service = http::service(self.state);
@@ -162,6 +208,9 @@ impl Application {
             let _ = https.await;
         }
         store.close().await;
+        if let Some(path) = ready_file {
+            let _ = std::fs::remove_file(path);
+        }
         result
     }
 }

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// The parsed command line: an optional subcommand and the server configuration.
 #[derive(Debug, Parser)]
-#[command(name = "passage-emulator", version, about, long_about = None)]
+// A flag given twice takes its last value, so a helper can put its defaults first and its
+// caller's arguments after them.
+#[command(name = "passage-emulator", version, about, long_about = None, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -15,15 +17,109 @@ pub struct Cli {
     pub config: Config,
 }
 
+impl Cli {
+    /// Parses the process's arguments, exiting with clap's usage error (status 2) on bad input.
+    /// `exec` gets its own defaults (`--listen 127.0.0.1:0`, `--database :memory:`), shown in
+    /// its `--help`: a wrapped test command wants a fresh emulator on a free port.
+    pub fn parse_args() -> Self {
+        Self::parse_from_args(std::env::args_os())
+    }
+
+    pub fn parse_from_args<I, T>(args: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let command = Self::command().mut_subcommand("exec", |exec| {
+            exec.args_override_self(true)
+                .mut_arg("listen", |arg| arg.default_value("127.0.0.1:0"))
+                .mut_arg("database", |arg| arg.default_value(":memory:"))
+        });
+        command
+            .try_get_matches_from(args)
+            .and_then(|matches| Self::from_arg_matches(&matches))
+            .unwrap_or_else(|error| exit_with(error))
+    }
+}
+
+/// Help and version print as clap prints them; a usage error is one line on stderr and exit
+/// status 2, so a script's log shows what was wrong without clap's usage block.
+fn exit_with(error: clap::Error) -> ! {
+    if !error.use_stderr() {
+        error.exit();
+    }
+    let rendered = error.render().to_string();
+    let message: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.is_empty() && !line.starts_with("Usage:"))
+        .collect();
+    eprintln!("passage-emulator: {} (see --help)", message.join(" "));
+    std::process::exit(2);
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Ask a running emulator at --listen for GET /_emulator/health; exit 0 when it answers 200.
+    /// Ask a running emulator for GET /_emulator/health; exit 0 when it answers 200.
     /// Used by the Docker HEALTHCHECK, which has no curl in its image.
-    Health,
+    Health(HealthArgs),
     /// Print the local CA certificate (PEM) that signs the emulator's TLS certificates, making
     /// it in --data-dir if there is none yet. Trust it with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
     /// REQUESTS_CA_BUNDLE or the system store.
-    Ca,
+    Ca(CaArgs),
+    /// Start a fresh emulator, run CMD with PASSAGE_EMULATOR_URL, PASSAGE_AUTH_URL,
+    /// PASSAGE_MGMT_URL, PASSAGE_APP_ID and PASSAGE_API_KEY set (and PASSAGE_EMULATOR_TLS_ADDR,
+    /// PASSAGE_EMULATOR_PROXY_URL, PASSAGE_EMULATOR_CA_FILE when TLS or the proxy is on), stop
+    /// the emulator when CMD ends and exit with CMD's status. SIGINT and SIGTERM are passed on.
+    #[command(after_help = "Example: passage-emulator exec --fixtures ci.json -- npm test")]
+    Exec(Box<ExecArgs>),
+}
+
+/// `passage-emulator health`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HealthArgs {
+    /// The address (host:port) of the running emulator to probe; 0.0.0.0 and [::] are probed
+    /// on loopback.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_LISTEN",
+        default_value = "127.0.0.1:7277",
+        value_name = "ADDRESS"
+    )]
+    pub listen: String,
+
+    /// The ready file a running emulator writes (--ready-file): when it exists, the address it
+    /// names, the one the emulator actually serves, is probed instead of --listen.
+    #[arg(long, env = "PASSAGE_EMULATOR_READY_FILE", value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
+}
+
+/// `passage-emulator ca`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CaArgs {
+    /// Folder of the local CA (`ca.pem`, `ca.key`), made on first use.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_DATA_DIR",
+        default_value = ".passage-emulator"
+    )]
+    pub data_dir: PathBuf,
+}
+
+/// `passage-emulator exec [serve flags] [--] CMD [ARGS...]`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub config: Config,
+
+    /// The command to run, and its arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        num_args = 1..,
+        value_name = "CMD"
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// Everything `Application::build` needs.
@@ -32,7 +128,6 @@ pub struct Config {
     /// Address to listen on (host:port). Port 0 picks a free port.
     #[arg(
         long,
-        global = true,
         env = "PASSAGE_EMULATOR_LISTEN",
         default_value = "127.0.0.1:7277"
     )]
@@ -77,7 +172,6 @@ pub struct Config {
     /// Folder for the local CA (`ca.pem`, `ca.key`), made on first use.
     #[arg(
         long,
-        global = true,
         env = "PASSAGE_EMULATOR_DATA_DIR",
         default_value = ".passage-emulator"
     )]
@@ -106,6 +200,17 @@ pub struct Config {
     /// Log format: `text` for people, `json` for CI log collectors.
     #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Once serving, write the emulator's addresses, default app id and API key to this file
+    /// as JSON (replaced atomically, removed at a clean stop). Test helpers read it to find a
+    /// port-0 emulator; `passage-emulator health` probes the address it names.
+    #[arg(long, env = "PASSAGE_EMULATOR_READY_FILE", value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
+
+    /// Stop gracefully when standard input reaches end of file, so that a test helper holding
+    /// the pipe never leaves the emulator behind, even when the helper is killed.
+    #[arg(long)]
+    pub exit_on_stdin_close: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +235,8 @@ impl Config {
             tls_names: Vec::new(),
             proxy_listen: None,
             log_format: LogFormat::Text,
+            ready_file: None,
+            exit_on_stdin_close: false,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! `passage-emulator health`: asks a running emulator for `GET /_emulator/health`.
-//! The Docker image has no curl; this keeps its HEALTHCHECK inside the binary.
+//! The Docker image has no curl; this keeps its HEALTHCHECK inside the binary. The image sets
+//! `PASSAGE_EMULATOR_READY_FILE`, so the probe goes where the server really listens even when
+//! `--listen` was given on the container's command line, which the probe cannot see.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,9 +11,23 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-/// 0 when the emulator at `listen` answers 200, 1 otherwise.
-pub async fn health_check(listen: &str) -> ExitCode {
-    match tokio::time::timeout(Duration::from_secs(3), probe(listen)).await {
+use crate::config::HealthArgs;
+use crate::ready::Ready;
+
+/// 0 when the emulator answers 200, 1 otherwise. The address is the ready file's when that
+/// file exists, else `--listen`.
+pub async fn health_check(args: &HealthArgs) -> ExitCode {
+    let listen = match args.ready_file.as_deref().filter(|path| path.exists()) {
+        Some(path) => match Ready::read(path) {
+            Ok(ready) => ready.plain_addr().to_owned(),
+            Err(error) => {
+                eprintln!("unhealthy: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => args.listen.clone(),
+    };
+    match tokio::time::timeout(Duration::from_secs(3), probe(&listen)).await {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(error)) => {
             eprintln!("unhealthy: {error}");

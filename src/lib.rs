@@ -4,6 +4,8 @@
 //! - [`app`]: `Application::build(config)` opens the store, migrates, seeds fixtures, binds.
 //! - [`authenticator`]: the built-in virtual authenticator (passkey-client, passkey-authenticator).
 //! - [`config`]: the command line and its `PASSAGE_EMULATOR_*` environment twins.
+//! - [`exec`]: `passage-emulator exec -- CMD`: a fresh emulator for the length of one command.
+//! - [`ready`]: the addresses, app id and key handed to `exec`'s command and `--ready-file`.
 //! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
 //! - [`clock`]: every timestamp comes from here.
 //! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.
@@ -24,8 +26,10 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod exec;
 mod health;
 pub mod http;
+pub mod ready;
 pub mod relay;
 pub mod seed;
 pub mod store;

@@ -2,20 +2,31 @@
 
 #![forbid(unsafe_code)]
 
-use clap::Parser;
 use passage_emulator::config::{Cli, Command};
-use passage_emulator::{Application, health_check, telemetry};
+use passage_emulator::telemetry::{self, LogTarget};
+use passage_emulator::{Application, exec, health_check};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     match cli.command {
-        Some(Command::Health) => return health_check(&cli.config.listen).await,
-        Some(Command::Ca) => return print_ca(&cli.config.data_dir),
-        None => {}
+        Some(Command::Health(args)) => health_check(&args).await,
+        Some(Command::Ca(args)) => print_ca(&args.data_dir),
+        Some(Command::Exec(args)) => {
+            telemetry::init(args.config.log_format, LogTarget::Stderr);
+            let args = *args;
+            exec::run(args.config, args.command).await
+        }
+        None => serve(cli.config).await,
     }
-    telemetry::init(cli.config.log_format);
-    let application = match Application::build(cli.config).await {
+}
+
+/// The emulator on its own, until SIGINT, SIGTERM or (with `--exit-on-stdin-close`) the end of
+/// standard input.
+async fn serve(config: passage_emulator::config::Config) -> std::process::ExitCode {
+    telemetry::init(config.log_format, LogTarget::Stdout);
+    let watch_stdin = config.exit_on_stdin_close;
+    let application = match Application::build(config).await {
         Ok(application) => application,
         Err(error) => {
             tracing::error!("{error}");
@@ -23,7 +34,10 @@ async fn main() -> std::process::ExitCode {
         }
     };
     application.log_banner();
-    match application.run_until_stopped(shutdown_signal()).await {
+    match application
+        .run_until_stopped(shutdown_signal(watch_stdin))
+        .await
+    {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
@@ -46,8 +60,9 @@ fn print_ca(data_dir: &std::path::Path) -> std::process::ExitCode {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM, so in-flight requests finish and the database closes cleanly.
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM (or, when asked, once standard input is closed), so
+/// in-flight requests finish and the database closes cleanly.
+async fn shutdown_signal(watch_stdin: bool) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -62,9 +77,29 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
+    let stdin_closed = async {
+        if watch_stdin {
+            stdin_eof().await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+        () = stdin_closed => tracing::info!("standard input closed"),
     }
     tracing::info!("shutting down");
+}
+
+/// Reads standard input to its end (or a read error), discarding what arrives.
+async fn stdin_eof() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buffer = [0u8; 256];
+    while let Ok(read) = stdin.read(&mut buffer).await {
+        if read == 0 {
+            break;
+        }
+    }
 }

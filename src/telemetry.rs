@@ -1,16 +1,37 @@
 //! Logging set-up. `RUST_LOG` overrides the default filter.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Where log lines go: standard output for a server run on its own; standard error under
+/// `exec`, so that the wrapped command's output stays its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTarget {
+    Stdout,
+    Stderr,
+}
+
 /// Installs the global subscriber; later calls (tests) are ignored.
-pub fn init(format: LogFormat) {
+pub fn init(format: LogFormat, target: LogTarget) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+    // Colours only on a terminal: a log file or a CI log gets plain text.
+    let ansi = match target {
+        LogTarget::Stdout => std::io::stdout().is_terminal(),
+        LogTarget::Stderr => std::io::stderr().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
+    let _ = match (format, target) {
+        (LogFormat::Text, LogTarget::Stdout) => builder.try_init(),
+        (LogFormat::Json, LogTarget::Stdout) => builder.json().try_init(),
+        (LogFormat::Text, LogTarget::Stderr) => builder.with_writer(std::io::stderr).try_init(),
+        (LogFormat::Json, LogTarget::Stderr) => {
+            builder.json().with_writer(std::io::stderr).try_init()
+        }
     };
 }

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use super::helpers::fixture_path;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_passage-emulator");
+pub(super) const BINARY: &str = env!("CARGO_BIN_EXE_passage-emulator");
 
 /// Kills the child if a test fails before stopping it.
-struct Running(Child);
+pub(super) struct Running(pub(super) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for Running {
 }
 
 /// Starts the binary and waits for the banner line naming the address it listens on.
-fn start(command: &mut Command) -> (Running, String, Vec<String>) {
+pub(super) fn start(command: &mut Command) -> (Running, String, Vec<String>) {
     let mut child = command
         .env("NO_COLOR", "1")
         .env("RUST_LOG", "info")

@@ -46,7 +46,10 @@ pub fn fixture_path(name: &str) -> PathBuf {
 
 pub async fn spawn_with(config: Config) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        passage_emulator::telemetry::init(config.log_format);
+        passage_emulator::telemetry::init(
+            config.log_format,
+            passage_emulator::telemetry::LogTarget::Stdout,
+        );
     }
     let application = Application::build(config)
         .await

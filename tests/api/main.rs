@@ -12,6 +12,7 @@ mod cors;
 mod current_user;
 mod devices;
 mod emulator;
+mod exec;
 mod fixture_passkeys;
 mod fixtures;
 mod flex;

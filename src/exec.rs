@@ -1,0 +1,146 @@
+//! `passage-emulator exec [serve flags] [--] CMD [ARGS...]`, as `firebase emulators:exec`:
+//! a fresh emulator for the length of one command. The emulator runs in this process; the
+//! command gets its addresses, app id and API key as environment variables (see
+//! [`Ready::environment`]) and this process exits with the command's status.
+
+use std::ffi::OsString;
+use std::process::{ExitCode, ExitStatus};
+
+use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
+
+use crate::app::Application;
+use crate::config::Config;
+use crate::ready::Ready;
+
+/// The status of a command that could not be started, as shells use it.
+const CANNOT_RUN: u8 = 127;
+
+/// Starts the emulator, runs `command` against it, stops the emulator gracefully once the
+/// command ends. A start failure is one line on stderr and status 1.
+pub async fn run(config: Config, command: Vec<OsString>) -> ExitCode {
+    let Some((program, arguments)) = command.split_first() else {
+        eprintln!("passage-emulator exec: no command given (see --help)");
+        return ExitCode::from(2);
+    };
+    let application = match Application::build(config).await {
+        Ok(application) => application,
+        Err(error) => {
+            eprintln!("passage-emulator exec: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    application.log_banner();
+    let ready = application.ready().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let code = match run_command(program, arguments, &ready).await {
+        Ok(status) => exit_code(status),
+        Err(message) => {
+            eprintln!("passage-emulator exec: {message}");
+            CANNOT_RUN
+        }
+    };
+    let _ = stop.send(());
+    match server.await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => eprintln!("passage-emulator exec: server error: {error}"),
+        Err(error) => eprintln!("passage-emulator exec: server task failed: {error}"),
+    }
+    ExitCode::from(code)
+}
+
+/// Spawns the command with the emulator's environment and waits for it, passing SIGINT and
+/// SIGTERM on. The handlers are installed before the spawn, so a signal is never lost between.
+async fn run_command(
+    program: &OsString,
+    arguments: &[OsString],
+    ready: &Ready,
+) -> Result<ExitStatus, String> {
+    let signals = Signals::install().map_err(|error| format!("cannot watch signals: {error}"))?;
+    let child = Command::new(program)
+        .args(arguments)
+        .envs(ready.environment())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| format!("cannot run {}: {error}", program.to_string_lossy()))?;
+    signals
+        .wait_forwarding(child)
+        .await
+        .map_err(|error| format!("waiting for the command failed: {error}"))
+}
+
+/// The command's exit code, or 128 + the signal that killed it (as shells report it).
+fn exit_code(status: ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        return u8::try_from(code).unwrap_or(1);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from(128 + signal).unwrap_or(255);
+        }
+    }
+    1
+}
+
+#[cfg(unix)]
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn wait_forwarding(mut self, mut child: Child) -> std::io::Result<ExitStatus> {
+        use nix::sys::signal::Signal;
+        loop {
+            tokio::select! {
+                status = child.wait() => return status,
+                _ = self.interrupt.recv() => forward(&child, Signal::SIGINT),
+                _ = self.terminate.recv() => forward(&child, Signal::SIGTERM),
+            }
+        }
+    }
+}
+
+/// Sends `signal` to the command, if it is still running.
+#[cfg(unix)]
+fn forward(child: &Child, signal: nix::sys::signal::Signal) {
+    let pid = child.id().and_then(|pid| i32::try_from(pid).ok());
+    if let Some(pid) = pid {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal);
+    }
+}
+
+/// Windows delivers Ctrl+C to every process of the console, the command included: `exec`
+/// only has to outlive it.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait_forwarding(self, mut child: Child) -> std::io::Result<ExitStatus> {
+        loop {
+            tokio::select! {
+                status = child.wait() => return status,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+    }
+}
