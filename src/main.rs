@@ -92,14 +92,31 @@ async fn shutdown_signal(watch_stdin: bool) {
     tracing::info!("shutting down");
 }
 
-/// Reads standard input to its end (or a read error), discarding what arrives.
+/// Resolves once standard input reaches its end (or a read error). The blocking read runs on
+/// a thread of its own, not tokio's blocking pool: the runtime waits for its pool's tasks when
+/// it shuts down, so a read pending there would hold a SIGTERM-ed emulator open.
 async fn stdin_eof() {
-    use tokio::io::AsyncReadExt;
-    let mut stdin = tokio::io::stdin();
-    let mut buffer = [0u8; 256];
-    while let Ok(read) = stdin.read(&mut buffer).await {
-        if read == 0 {
-            break;
+    let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
+    let reader = std::thread::Builder::new()
+        .name("stdin-watch".into())
+        .spawn(move || {
+            use std::io::Read;
+            let mut stdin = std::io::stdin().lock();
+            let mut buffer = [0u8; 256];
+            while let Ok(read) = stdin.read(&mut buffer) {
+                if read == 0 {
+                    break;
+                }
+            }
+            let _ = closed.send(());
+        });
+    match reader {
+        Ok(_) => {
+            let _ = on_close.await;
+        }
+        Err(error) => {
+            tracing::warn!("cannot watch standard input: {error}");
+            std::future::pending::<()>().await;
         }
     }
 }

@@ -285,3 +285,50 @@ fn closing_stdin_stops_the_emulator_when_asked() {
     };
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn sigterm_stops_an_emulator_that_watches_stdin_at_once() {
+    // The helpers hold stdin open and stop the emulator with SIGTERM: the pending read of
+    // stdin must not hold the process.
+    let mut child = Command::new(BINARY)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            ":memory:",
+            "--exit-on-stdin-close",
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _stdin = child.stdin.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut running = Running(child);
+    for line in stdout.lines() {
+        if line.unwrap().contains("  app ") {
+            break;
+        }
+    }
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "SIGTERM did not stop it with stdin open"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success(), "{status}");
+}
