@@ -37,3 +37,4 @@ mod social_helpers;
 mod social_providers;
 mod tls;
 mod users;
+mod versions;
