@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Benchmarks for docs/PERFORMANCE.md: time to ready, idle memory, Management GET user load;
 with --all, every budget of the design (section 8) in one command: also the cargo benches
-(sessions, passkeys, social) and the container image size, with the machine and the date.
+(sessions, passkeys, social), the container image size, and the packages (benches/packages.py:
+npm tarball and wheel sizes, startEmulator() and start() to ready), with the machine and the
+date.
 
 Usage: python3 benches/bench.py [--all] [--runs 30] [--duration 10] [--connections 32]
 Needs: a release build (this script runs `cargo build --release`), and `wrk` on PATH
-(Debian: apt-get install wrk). Everything runs on 127.0.0.1 and stops by itself.
+(Debian: apt-get install wrk); with --all also node, npm and maturin (pip install maturin). Everything runs on 127.0.0.1 and stops by itself.
 """
 
 import argparse
@@ -177,6 +179,14 @@ def main():
                 if line.strip() and not line.startswith(("running", "test result")):
                     print(f"- {line}")
         print(f"\n{image_size()}")
+        # The npm tarballs, the wheel, and the helpers' time to ready (benches/packages.py).
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import packages
+
+        print("\n| package measure | result |")
+        print("|---|---|")
+        for name, value in packages.measure(20):
+            print(f"| {name} | {value} |")
 
 
 def machine():

@@ -28,6 +28,7 @@ mod passkey_failures;
 mod passkey_helpers;
 mod passkeys;
 mod persistence;
+mod readme;
 mod refresh;
 mod routing;
 mod session_helpers;
