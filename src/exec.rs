@@ -23,6 +23,15 @@ pub async fn run(config: Config, command: Vec<OsString>) -> ExitCode {
         eprintln!("passage-emulator exec: no command given (see --help)");
         return ExitCode::from(2);
     };
+    // Installed first: a SIGINT or SIGTERM from here on is passed on (or, before the command
+    // runs, ends exec as the command's would), never the default kill.
+    let signals = match Signals::install() {
+        Ok(signals) => signals,
+        Err(error) => {
+            eprintln!("passage-emulator exec: cannot watch signals: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let application = match Application::build(config).await {
         Ok(application) => application,
         Err(error) => {
@@ -36,7 +45,7 @@ pub async fn run(config: Config, command: Vec<OsString>) -> ExitCode {
     let server = tokio::spawn(application.run_until_stopped(async move {
         let _ = stopped.await;
     }));
-    let code = match run_command(program, arguments, &ready).await {
+    let code = match run_command(program, arguments, &ready, signals).await {
         Ok(status) => exit_code(status),
         Err(message) => {
             eprintln!("passage-emulator exec: {message}");
@@ -53,13 +62,13 @@ pub async fn run(config: Config, command: Vec<OsString>) -> ExitCode {
 }
 
 /// Spawns the command with the emulator's environment and waits for it, passing SIGINT and
-/// SIGTERM on. The handlers are installed before the spawn, so a signal is never lost between.
+/// SIGTERM on. A signal that came before the spawn is delivered to the command at once.
 async fn run_command(
     program: &OsString,
     arguments: &[OsString],
     ready: &Ready,
+    signals: Signals,
 ) -> Result<ExitStatus, String> {
-    let signals = Signals::install().map_err(|error| format!("cannot watch signals: {error}"))?;
     let child = Command::new(program)
         .args(arguments)
         .envs(ready.environment())

@@ -33,11 +33,9 @@ async fn serve(config: passage_emulator::config::Config) -> std::process::ExitCo
             return std::process::ExitCode::FAILURE;
         }
     };
+    let shutdown = shutdown_signal(watch_stdin);
     application.log_banner();
-    match application
-        .run_until_stopped(shutdown_signal(watch_stdin))
-        .await
-    {
+    match application.run_until_stopped(shutdown).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
@@ -61,35 +59,54 @@ fn print_ca(data_dir: &std::path::Path) -> std::process::ExitCode {
 }
 
 /// Resolves on SIGINT or SIGTERM (or, when asked, once standard input is closed), so
-/// in-flight requests finish and the database closes cleanly.
-async fn shutdown_signal(watch_stdin: bool) {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// in-flight requests finish and the database closes cleanly. The handlers are installed here,
+/// before the banner is printed: a SIGTERM sent as soon as the banner is seen must stop the
+/// server gracefully, not kill it.
+fn shutdown_signal(watch_stdin: bool) -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        let signalled = async {
+            tokio::select! {
+                _ = recv(&mut interrupt) => {},
+                _ = recv(&mut terminate) => {},
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let signalled = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let stdin_closed = async {
+            if watch_stdin {
+                stdin_eof().await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            () = signalled => {},
+            () = stdin_closed => tracing::info!("standard input closed"),
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    let stdin_closed = async {
-        if watch_stdin {
-            stdin_eof().await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-        () = stdin_closed => tracing::info!("standard input closed"),
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
+}
+
+/// The next delivery of a signal; never, when its handler could not be installed.
+#[cfg(unix)]
+async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
 }
 
 /// Resolves once standard input reaches its end (or a read error). The blocking read runs on

@@ -10,8 +10,16 @@ use std::time::{Duration, Instant};
 use super::cli::{BINARY, Running, start};
 use super::helpers::fixture_path;
 
+/// Runs `passage-emulator exec ARGS` with no `PASSAGE_*` variables inherited (CI exports
+/// PASSAGE_EMULATOR_DATA_DIR), so what the command sees is what exec set.
 fn exec(args: &[&str]) -> Output {
-    Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PASSAGE_") {
+            command.env_remove(name);
+        }
+    }
+    command
         .arg("exec")
         .args(args)
         .env("NO_COLOR", "1")
