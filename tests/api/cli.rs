@@ -1,7 +1,7 @@
 //! The binary's start-up contract: flags, environment twins, the banner, health, signals.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use super::helpers::fixture_path;
@@ -44,6 +44,30 @@ pub(super) fn start(command: &mut Command) -> (Running, String, Vec<String>) {
     (running, address.expect("banner names the address"), lines)
 }
 
+/// Sends a signal (`-TERM`, `-INT`) to the process.
+pub(super) fn send_signal(running: &Running, signal: &str) {
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+/// The process's exit status, once it exits within `within`; panics with `what` otherwise.
+pub(super) fn wait_for_exit(running: &mut Running, within: Duration, what: &str) -> ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 async fn health(address: &str) -> reqwest::StatusCode {
     reqwest::get(format!("http://{address}/_emulator/health"))
         .await
@@ -71,22 +95,12 @@ async fn environment_variables_configure_the_binary() {
         .status()
         .unwrap();
     assert!(status.success());
-    let pid = running.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
+    send_signal(&running, "-TERM");
+    let exit = wait_for_exit(
+        &mut running,
+        Duration::from_secs(5),
+        "still running after SIGTERM",
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let exit = loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "still running after SIGTERM");
-        std::thread::sleep(Duration::from_millis(10));
-    };
     assert!(exit.success(), "{exit}");
     let status = Command::new(BINARY)
         .args(["health", "--listen", &address])
@@ -111,23 +125,13 @@ async fn flags_configure_the_binary_and_the_default_app_is_built_in() {
 
 /// Sends SIGTERM and waits for a clean exit.
 fn terminate(running: &mut Running) {
-    let pid = running.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
+    send_signal(running, "-TERM");
+    let status = wait_for_exit(
+        running,
+        Duration::from_secs(5),
+        "still running after SIGTERM",
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
-            assert!(status.success(), "{status}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "still running after SIGTERM");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    assert!(status.success(), "{status}");
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::cli::{BINARY, Running, start};
+use super::cli::{BINARY, Running, send_signal, start, wait_for_exit};
 use super::helpers::fixture_path;
 
 /// Runs `passage-emulator exec ARGS` with no `PASSAGE_*` variables inherited (CI exports
@@ -148,25 +148,8 @@ fn sigterm_and_sigint_are_passed_on_to_the_command() {
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         assert_eq!(line, "started\n");
-        let pid = running.0.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([signal, &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let status = loop {
-            if let Some(status) = running.0.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "exec still running after {signal}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        send_signal(&running, signal);
+        let status = wait_for_exit(&mut running, Duration::from_secs(10), signal);
         assert_eq!(status.code(), Some(code), "{signal}");
     }
 }
@@ -248,19 +231,13 @@ async fn the_ready_file_names_the_address_health_probes() {
         "falls back to --listen"
     );
 
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &running.0.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    send_signal(&running, "-TERM");
     assert!(running.0.wait().unwrap().success());
     assert!(!ready_file.exists(), "removed at a clean stop");
 }
 
-#[test]
-fn closing_stdin_stops_the_emulator_when_asked() {
+/// An emulator with `--exit-on-stdin-close`, its stdin held by the test, past its banner.
+fn start_watching_stdin() -> (Running, std::process::ChildStdin) {
     let mut child = Command::new(BINARY)
         .args([
             "--listen",
@@ -276,21 +253,24 @@ fn closing_stdin_stops_the_emulator_when_asked() {
         .unwrap();
     let stdin = child.stdin.take().unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut running = Running(child);
+    let running = Running(child);
     for line in stdout.lines() {
         if line.unwrap().contains("  app ") {
             break;
         }
     }
+    (running, stdin)
+}
+
+#[test]
+fn closing_stdin_stops_the_emulator_when_asked() {
+    let (mut running, stdin) = start_watching_stdin();
     drop(stdin);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "still running with stdin closed");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_for_exit(
+        &mut running,
+        Duration::from_secs(5),
+        "still running with stdin closed",
+    );
     assert!(status.success(), "{status}");
 }
 
@@ -298,45 +278,12 @@ fn closing_stdin_stops_the_emulator_when_asked() {
 fn sigterm_stops_an_emulator_that_watches_stdin_at_once() {
     // The helpers hold stdin open and stop the emulator with SIGTERM: the pending read of
     // stdin must not hold the process.
-    let mut child = Command::new(BINARY)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database",
-            ":memory:",
-            "--exit-on-stdin-close",
-        ])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _stdin = child.stdin.take().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut running = Running(child);
-    for line in stdout.lines() {
-        if line.unwrap().contains("  app ") {
-            break;
-        }
-    }
-    let pid = running.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
+    let (mut running, _stdin) = start_watching_stdin();
+    send_signal(&running, "-TERM");
+    let status = wait_for_exit(
+        &mut running,
+        Duration::from_secs(3),
+        "SIGTERM did not stop it with stdin open",
     );
-    let deadline = Instant::now() + Duration::from_secs(3);
-    let status = loop {
-        if let Some(status) = running.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "SIGTERM did not stop it with stdin open"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    };
     assert!(status.success(), "{status}");
 }
