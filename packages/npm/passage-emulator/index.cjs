@@ -105,6 +105,13 @@ async function startEmulator(options = {}) {
   const binary = findBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "passage-emulator-"));
   const readyFile = path.join(dir, "ready.json");
+  let fixtureFlags;
+  try {
+    fixtureFlags = fixtureArgs(fixtures, dir);
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const argv = [
     "--listen",
     "127.0.0.1:0",
@@ -116,7 +123,7 @@ async function startEmulator(options = {}) {
     readyFile,
     // Holding its stdin open: if this process dies, however it dies, the emulator stops.
     "--exit-on-stdin-close",
-    ...fixtureArgs(fixtures, dir),
+    ...fixtureFlags,
     ...args,
   ];
   const child = spawn(binary, argv, {

@@ -234,12 +234,17 @@ def start(fixtures: Union[Fixture, Sequence[Fixture], None] = None, args: Iterab
     binary = find_binary()
     folder = tempfile.mkdtemp(prefix="passage-emulator-")
     ready_file = os.path.join(folder, "ready.json")
+    try:
+        fixture_flags = _fixture_args(fixtures, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     command = [
         binary, "--listen", "127.0.0.1:0", "--database", ":memory:",
         "--data-dir", os.path.join(folder, "data"), "--ready-file", ready_file,
         # Holding its stdin open: if this process dies, however it dies, the emulator stops.
         "--exit-on-stdin-close",
-        *_fixture_args(fixtures, folder), *args,
+        *fixture_flags, *args,
     ]
     try:
         process = subprocess.Popen(
