@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
 use crate::domain::ids::hash_secret;
 use crate::http::{self, AppState};
+use crate::journal::Journal;
 use crate::ready::Ready;
 use crate::relay::SmtpRelay;
 use crate::seed;
@@ -106,6 +107,7 @@ impl Application {
             relay,
             cors_any_origin: config.cors_any_origin,
             ca,
+            journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
             shutdown: stopping,
         };
         Ok(Self {

@@ -201,6 +201,21 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
+    /// it off. Bodies are cut at 64 KiB and all bodies together kept under 8 MiB.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_JOURNAL_SIZE",
+        default_value_t = crate::journal::DEFAULT_SIZE,
+        value_name = "N"
+    )]
+    pub journal_size: usize,
+
+    /// Mask API keys, tokens, passcodes and links inside journaled bodies (they are kept as
+    /// they are by default: tests read them back). The Authorization header is never kept.
+    #[arg(long, env = "PASSAGE_EMULATOR_JOURNAL_REDACT")]
+    pub journal_redact: bool,
+
     /// Once serving, write the emulator's addresses, default app id and API key to this file
     /// as JSON (replaced atomically, removed at a clean stop). Test helpers read it to find a
     /// port-0 emulator; `passage-emulator health` probes the address it names.
@@ -235,6 +250,8 @@ impl Config {
             tls_names: Vec::new(),
             proxy_listen: None,
             log_format: LogFormat::Text,
+            journal_size: crate::journal::DEFAULT_SIZE,
+            journal_redact: false,
             ready_file: None,
             exit_on_stdin_close: false,
         }

@@ -41,6 +41,8 @@ pub enum ErrorCode {
     TransactionNotFound,
     /// Emulator API only (virtual authenticators).
     AuthenticatorNotFound,
+    /// Emulator API only (the request journal).
+    RequestNotFound,
     // 409
     UserHasNoPasskeys,
     // 500

@@ -29,6 +29,7 @@ pub mod error;
 pub mod exec;
 mod health;
 pub mod http;
+pub mod journal;
 pub mod ready;
 pub mod relay;
 pub mod seed;

@@ -3,6 +3,7 @@
 
 mod cors;
 pub mod extract;
+mod journal;
 pub mod query;
 mod routes;
 mod state;

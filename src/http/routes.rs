@@ -44,6 +44,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::journal::record,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

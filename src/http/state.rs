@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use crate::clock::Clock;
 use crate::domain::app::App;
 use crate::domain::tokens::{self, AuthTokenClaims, SigningKey};
+use crate::journal::Journal;
 use crate::relay::SmtpRelay;
 use crate::store::Store;
 use crate::tls::CaCell;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub cors_any_origin: bool,
     /// The local CA in `--data-dir`, made or loaded at first use.
     pub ca: Arc<CaCell>,
+    /// The request journal (`--journal-size`, `--journal-redact`).
+    pub journal: Arc<Journal>,
     /// Turns `true` when the server starts shutting down: long polls and event streams end, so
     /// that graceful shutdown does not wait for them.
     pub shutdown: watch::Receiver<bool>,

@@ -107,7 +107,10 @@ async fn a_long_poll_ends_with_404_and_after_skips_what_was_seen() {
 
 /// Reads server-sent events until a complete one (ending in a blank line) carries data;
 /// returns its text and its data as JSON.
-async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> (String, Value) {
+pub(super) async fn next_event(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+) -> (String, Value) {
     loop {
         while let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();

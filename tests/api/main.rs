@@ -20,6 +20,7 @@ mod helpers;
 mod hosted;
 mod inbox;
 mod inbox_wait;
+mod journal;
 mod list_users;
 mod magic_links;
 mod metadata_schema;

@@ -9,6 +9,7 @@ mod clock;
 mod fixtures;
 mod inbox;
 mod keys;
+mod requests;
 mod reset;
 mod social;
 
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
             "/inbox/{message_id}",
             get(inbox::get_message).delete(inbox::delete_message),
         )
+        .route(
+            "/requests",
+            get(requests::list_requests).delete(requests::clear_requests),
+        )
+        .route("/requests/stream", get(requests::stream_requests))
+        .route("/requests/{request_id}", get(requests::get_request))
         .route("/apps/{app_id}/keys/rotate", post(keys::rotate_key))
         .route(
             "/authenticators",

@@ -13,6 +13,10 @@ use crate::http::AppState;
 pub struct ResetQuery {
     #[serde(default)]
     pub app_id: Option<String>,
+    /// `true` also clears the request journal, which otherwise survives a reset so that a test
+    /// can read what led up to it.
+    #[serde(default)]
+    pub journal: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -33,5 +37,8 @@ pub async fn reset(
         }
     }
     let users = state.store.reset(query.app_id.as_deref()).await?;
+    if query.journal {
+        state.journal.clear();
+    }
     Ok(Json(ResetResponse { users }))
 }

@@ -1,0 +1,149 @@
+//! One journaled exchange, as kept (raw bytes, cheap to record) and as shown (JSON).
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::BODY_LIMIT;
+use crate::domain::timestamp::Timestamp;
+
+/// Which face a request reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    Management,
+    Auth,
+    Emulator,
+}
+
+impl Api {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "management" => Some(Self::Management),
+            "auth" => Some(Self::Auth),
+            "emulator" => Some(Self::Emulator),
+            _ => None,
+        }
+    }
+}
+
+/// A request or response body: at most [`BODY_LIMIT`] bytes of it, and whether it was cut.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    bytes: Bytes,
+    truncated: bool,
+}
+
+impl Body {
+    /// Keeps the first [`BODY_LIMIT`] bytes. A cut body is copied, so the journal does not hold
+    /// the whole original allocation.
+    pub fn new(bytes: Bytes) -> Self {
+        if bytes.len() > BODY_LIMIT {
+            Self {
+                bytes: Bytes::copy_from_slice(&bytes[..BODY_LIMIT]),
+                truncated: true,
+            }
+        } else {
+            Self {
+                bytes,
+                truncated: false,
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// JSON when the body is JSON, else its text (lossy UTF-8), else null when empty.
+    pub fn to_value(&self) -> Value {
+        if self.bytes.is_empty() {
+            return Value::Null;
+        }
+        if !self.truncated
+            && let Ok(value) = serde_json::from_slice::<Value>(&self.bytes)
+        {
+            return value;
+        }
+        Value::String(String::from_utf8_lossy(&self.bytes).into_owned())
+    }
+}
+
+/// A finished exchange.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub time: Timestamp,
+    pub method: String,
+    /// The path as this emulator names it (`/api/v1/...`, `/auth/v1/...`), also for a request
+    /// that arrived as `/v1/...` under Host routing.
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+    /// The Passage error code of an error answer.
+    pub code: Option<String>,
+    pub duration_ms: f64,
+    pub api: Api,
+    pub app_id: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_body: Body,
+    pub response_body: Body,
+    /// The fault that answered instead of the emulator, if one did.
+    pub fault: Option<String>,
+}
+
+impl Entry {
+    pub fn body_bytes(&self) -> usize {
+        self.request_body.len() + self.response_body.len()
+    }
+
+    pub fn to_dto(&self) -> JournalEntry {
+        JournalEntry {
+            id: self.id.clone(),
+            time: self.time,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            status: self.status,
+            code: self.code.clone(),
+            duration_ms: self.duration_ms,
+            api: self.api,
+            app_id: self.app_id.clone(),
+            user_agent: self.user_agent.clone(),
+            request_body: self.request_body.to_value(),
+            request_body_truncated: self.request_body.truncated(),
+            response_body: self.response_body.to_value(),
+            response_body_truncated: self.response_body.truncated(),
+            fault: self.fault.clone(),
+        }
+    }
+}
+
+/// An entry of `GET /_emulator/requests`.
+#[derive(Debug, Serialize)]
+pub struct JournalEntry {
+    pub id: String,
+    pub time: Timestamp,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+    pub code: Option<String>,
+    pub duration_ms: f64,
+    pub api: Api,
+    pub app_id: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_body: Value,
+    pub request_body_truncated: bool,
+    pub response_body: Value,
+    pub response_body_truncated: bool,
+    pub fault: Option<String>,
+}
