@@ -152,6 +152,12 @@ impl Application {
         tracing::info!("  Management API: {base}/api/v1  (Authorization: Bearer <API key>)");
         tracing::info!("  Auth API:       {base}/auth/v1");
         tracing::info!("  Emulator API:   {base}/_emulator  (health: {base}/_emulator/health)");
+        tracing::info!(
+            "  Inbox:          {base}/_emulator/inbox  (every email and SMS; codes and links are logged below too)"
+        );
+        tracing::info!(
+            "  Requests:       {base}/_emulator/requests  (the journal; live: {base}/_emulator/requests/stream)"
+        );
         tracing::info!("  Hosts api.passage.id and auth.passage.id are served under /v1");
         if let Some(addr) = self.tls_addr() {
             tracing::info!("  HTTPS:          https://{addr}  (local CA: {base}/_emulator/ca.pem)");

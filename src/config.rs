@@ -201,6 +201,11 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Log only warnings and errors (no banner, no request lines, no captured codes).
+    /// `RUST_LOG`, when set, decides instead.
+    #[arg(long, env = "PASSAGE_EMULATOR_QUIET")]
+    pub quiet: bool,
+
     /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
     /// it off. Bodies are cut at 64 KiB and all bodies together kept under 8 MiB.
     #[arg(
@@ -250,6 +255,7 @@ impl Config {
             tls_names: Vec::new(),
             proxy_listen: None,
             log_format: LogFormat::Text,
+            quiet: false,
             journal_size: crate::journal::DEFAULT_SIZE,
             journal_redact: false,
             ready_file: None,

@@ -13,7 +13,7 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Health(args)) => health_check(&args).await,
         Some(Command::Ca(args)) => print_ca(&args.data_dir),
         Some(Command::Exec(args)) => {
-            telemetry::init(args.config.log_format, LogTarget::Stderr);
+            telemetry::init(args.config.log_format, LogTarget::Stderr, args.config.quiet);
             let args = *args;
             exec::run(args.config, args.command).await
         }
@@ -24,7 +24,7 @@ async fn main() -> std::process::ExitCode {
 /// The emulator on its own, until SIGINT, SIGTERM or (with `--exit-on-stdin-close`) the end of
 /// standard input.
 async fn serve(config: passage_emulator::config::Config) -> std::process::ExitCode {
-    telemetry::init(config.log_format, LogTarget::Stdout);
+    telemetry::init(config.log_format, LogTarget::Stdout, config.quiet);
     let watch_stdin = config.exit_on_stdin_close;
     let application = match Application::build(config).await {
         Ok(application) => application,

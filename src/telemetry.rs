@@ -1,6 +1,7 @@
 //! Logging set-up. `RUST_LOG` overrides the default filter.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing_subscriber::EnvFilter;
 
@@ -14,10 +15,30 @@ pub enum LogTarget {
     Stderr,
 }
 
-/// Installs the global subscriber; later calls (tests) are ignored.
-pub fn init(format: LogFormat, target: LogTarget) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+/// Whether logs are JSON: events meant for people (request lines, captured codes) then carry
+/// their values as fields; as text they are one readable line without the fields repeated.
+static JSON: AtomicBool = AtomicBool::new(false);
+
+pub fn json_logs() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
+/// The default filter: at info, the banner, one line per Passage API request and every
+/// captured message; `--quiet`, warnings and errors only.
+fn default_filter(quiet: bool) -> &'static str {
+    if quiet {
+        "warn"
+    } else {
+        "info,sqlx=warn,tower_http=warn"
+    }
+}
+
+/// Installs the global subscriber; later calls (tests) are ignored. `RUST_LOG` overrides the
+/// default filter and `--quiet`.
+pub fn init(format: LogFormat, target: LogTarget, quiet: bool) {
+    JSON.store(format == LogFormat::Json, Ordering::Relaxed);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter(quiet)));
     // Colours only on a terminal: a log file or a CI log gets plain text.
     let ansi = match target {
         LogTarget::Stdout => std::io::stdout().is_terminal(),

@@ -61,7 +61,36 @@ pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResul
     if let Some(relay) = &state.relay {
         relay.forward(&app.settings.name, message);
     }
+    log_delivery(&app.id, message);
     Ok(())
+}
+
+/// Every captured message at info with what a developer needs from it, as Firebase prints its
+/// sign-in links: the recipient and the passcode or magic link.
+fn log_delivery(app_id: &str, message: &Message) {
+    let channel = message.channel.as_str();
+    let kind = message.kind.as_str();
+    let to = message.recipient.as_str();
+    let what = match (&message.otp, &message.magic_link) {
+        (Some(otp), _) => format!("passcode {otp}"),
+        (None, Some(link)) => format!("magic link {link}"),
+        (None, None) => format!("\"{}\"", message.subject),
+    };
+    let line = format!("{channel} to {to} ({kind}): {what}");
+    if crate::telemetry::json_logs() {
+        tracing::info!(
+            target: "passage_emulator::inbox",
+            app_id,
+            channel,
+            kind,
+            to,
+            otp = message.otp.as_deref(),
+            magic_link = message.magic_link.as_deref(),
+            "{line}"
+        );
+    } else {
+        tracing::info!(target: "passage_emulator::inbox", "{line}");
+    }
 }
 
 /// Where a message for this identifier goes.

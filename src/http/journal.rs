@@ -44,15 +44,14 @@ fn app_id_of(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Journals (when the journal is on) and logs one line for each Passage API call. Bodies are
+/// buffered only when the journal keeps them, or, for the log's error code, when the answer is
+/// an error.
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let journal = state.journal.clone();
-    let api = match journal.enabled() {
-        true => journaled(request.method(), request.uri().path()),
-        false => None,
-    };
-    let Some(api) = api else {
+    let Some(api) = journaled(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
+    let keep = state.journal.enabled();
     let started = Instant::now();
     let time = state.clock.timestamp();
     let method = request.method().to_string();
@@ -63,56 +62,126 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let (parts, body) = request.into_parts();
-    let request_bytes = match axum::body::to_bytes(body, REQUEST_LIMIT).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return ApiError::invalid_request("The request body is too large or unreadable.")
-                .into_response();
+    let (request, request_bytes) = if keep {
+        match buffered_request(request).await {
+            Ok(buffered) => buffered,
+            Err(refusal) => return refusal,
         }
+    } else {
+        (request, Bytes::new())
     };
-    let request = Request::from_parts(parts, Body::from(request_bytes.clone()));
     let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let (response, response_bytes) = if keep || status >= 400 {
+        match buffered_response(response).await {
+            Ok(buffered) => buffered,
+            Err(failure) => return failure,
+        }
+    } else {
+        (response, Bytes::new())
+    };
+    let code = (status >= 400)
+        .then(|| error_code(&response_bytes))
+        .flatten();
+    let duration_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let app_id = app_id_of(&path);
+    if api != Api::Emulator {
+        log_line(
+            &method,
+            &path,
+            status,
+            code.as_deref(),
+            duration_ms,
+            app_id.as_deref(),
+        );
+    }
+    if keep {
+        let journal = &state.journal;
+        let redact = journal.redacts();
+        journal.record(Entry {
+            id: format!("req_{}", journal.next_seq()),
+            time,
+            method,
+            app_id,
+            path,
+            query,
+            status,
+            code,
+            duration_ms,
+            api,
+            user_agent,
+            request_body: stored(request_bytes, redact),
+            response_body: stored(response_bytes, redact),
+            fault: None,
+        });
+    }
+    response
+}
 
+/// One line a Passage API call at info: method, path (never the query string, which holds
+/// OAuth codes and verifiers), status, error code, milliseconds, app. With `--log-format json`
+/// the same values are fields.
+fn log_line(
+    method: &str,
+    path: &str,
+    status: u16,
+    code: Option<&str>,
+    duration_ms: f64,
+    app_id: Option<&str>,
+) {
+    let line = format!(
+        "{method} {path} {status}{}{} {duration_ms:.1} ms{}{}",
+        if code.is_some() { " " } else { "" },
+        code.unwrap_or(""),
+        if app_id.is_some() { " app " } else { "" },
+        app_id.unwrap_or(""),
+    );
+    if crate::telemetry::json_logs() {
+        tracing::info!(
+            target: "passage_emulator::request",
+            method,
+            path,
+            status,
+            code,
+            duration_ms,
+            app_id,
+            "{line}"
+        );
+    } else {
+        tracing::info!(target: "passage_emulator::request", "{line}");
+    }
+}
+
+/// The request with its body read into memory, and that body.
+async fn buffered_request(request: Request) -> Result<(Request, Bytes), Response> {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, REQUEST_LIMIT).await {
+        Ok(bytes) => Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes)),
+        Err(_) => Err(
+            ApiError::invalid_request("The request body is too large or unreadable.")
+                .into_response(),
+        ),
+    }
+}
+
+/// The response with its body read into memory, and that body; an event stream is passed on
+/// as it is, with no body kept.
+async fn buffered_response(response: Response) -> Result<(Response, Bytes), Response> {
     let streaming = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"text/event-stream"));
-    let (response, response_bytes) = if streaming {
-        (response, Bytes::new())
-    } else {
-        let (parts, body) = response.into_parts();
-        match axum::body::to_bytes(body, usize::MAX).await {
-            Ok(bytes) => (
-                Response::from_parts(parts, Body::from(bytes.clone())),
-                bytes,
-            ),
-            Err(_) => return ApiError::internal("the response body failed").into_response(),
-        }
-    };
-    let status = response.status().as_u16();
-    let code = (status >= 400)
-        .then(|| error_code(&response_bytes))
-        .flatten();
-    let redact = journal.redacts();
-    journal.record(Entry {
-        id: format!("req_{}", journal.next_seq()),
-        time,
-        method,
-        app_id: app_id_of(&path),
-        path,
-        query,
-        status,
-        code,
-        // Microsecond precision is enough to read, and keeps the JSON short.
-        duration_ms: (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
-        api,
-        user_agent,
-        request_body: stored(request_bytes, redact),
-        response_body: stored(response_bytes, redact),
-        fault: None,
-    });
-    response
+    if streaming {
+        return Ok((response, Bytes::new()));
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => Ok((
+            Response::from_parts(parts, Body::from(bytes.clone())),
+            bytes,
+        )),
+        Err(_) => Err(ApiError::internal("the response body failed").into_response()),
+    }
 }
 
 /// The `code` of a Passage error body.

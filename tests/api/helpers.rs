@@ -49,6 +49,7 @@ pub async fn spawn_with(config: Config) -> TestApp {
         passage_emulator::telemetry::init(
             config.log_format,
             passage_emulator::telemetry::LogTarget::Stdout,
+            config.quiet,
         );
     }
     let application = Application::build(config)

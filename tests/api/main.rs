@@ -22,6 +22,7 @@ mod inbox;
 mod inbox_wait;
 mod journal;
 mod list_users;
+mod logs;
 mod magic_links;
 mod metadata_schema;
 mod otp;
