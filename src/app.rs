@@ -108,6 +108,8 @@ impl Application {
             cors_any_origin: config.cors_any_origin,
             ca,
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
+            faults: Arc::new(crate::faults::Faults::default()),
+            latency: std::time::Duration::from_millis(config.latency),
             shutdown: stopping,
         };
         Ok(Self {

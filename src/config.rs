@@ -206,6 +206,16 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_QUIET")]
     pub quiet: bool,
 
+    /// Milliseconds added to every Passage API answer, to see an app's spinners and timeouts.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_LATENCY",
+        default_value_t = 0,
+        value_name = "MS",
+        value_parser = clap::value_parser!(u64).range(0..=60_000)
+    )]
+    pub latency: u64,
+
     /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
     /// it off. Bodies are cut at 64 KiB and all bodies together kept under 8 MiB.
     #[arg(
@@ -256,6 +266,7 @@ impl Config {
             proxy_listen: None,
             log_format: LogFormat::Text,
             quiet: false,
+            latency: 0,
             journal_size: crate::journal::DEFAULT_SIZE,
             journal_redact: false,
             ready_file: None,

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     AuthenticatorNotFound,
     /// Emulator API only (the request journal).
     RequestNotFound,
+    /// Emulator API only (fault injection).
+    FaultNotFound,
     // 409
     UserHasNoPasskeys,
     // 500

@@ -27,6 +27,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod exec;
+pub mod faults;
 mod health;
 pub mod http;
 pub mod journal;

@@ -2,8 +2,8 @@
 //! answer in Passage's error shape, the fallback, and the middleware stack.
 
 mod cors;
+mod exchange;
 pub mod extract;
-mod journal;
 pub mod query;
 mod routes;
 mod state;

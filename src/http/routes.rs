@@ -46,9 +46,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            super::journal::record,
+            super::exchange::exchange,
         ))
-        .layer(TraceLayer::new_for_http())
+        // Failures are in the one line per call (http::exchange); TraceLayer stays for RUST_LOG=tower_http=debug.
+        .layer(TraceLayer::new_for_http().on_failure(()))
         .with_state(state)
 }
 

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use crate::clock::Clock;
 use crate::domain::app::App;
 use crate::domain::tokens::{self, AuthTokenClaims, SigningKey};
+use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::relay::SmtpRelay;
 use crate::store::Store;
@@ -27,6 +28,10 @@ pub struct AppState {
     pub ca: Arc<CaCell>,
     /// The request journal (`--journal-size`, `--journal-redact`).
     pub journal: Arc<Journal>,
+    /// Faults injected through `/_emulator/faults`.
+    pub faults: Arc<Faults>,
+    /// `--latency`: added to every Passage API answer.
+    pub latency: std::time::Duration,
     /// Turns `true` when the server starts shutting down: long polls and event streams end, so
     /// that graceful shutdown does not wait for them.
     pub shutdown: watch::Receiver<bool>,

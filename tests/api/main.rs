@@ -13,6 +13,7 @@ mod current_user;
 mod devices;
 mod emulator;
 mod exec;
+mod faults;
 mod fixture_passkeys;
 mod fixtures;
 mod flex;

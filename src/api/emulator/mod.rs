@@ -6,6 +6,7 @@ mod authenticator_models;
 mod authenticators;
 mod ca;
 mod clock;
+mod faults;
 mod fixtures;
 mod inbox;
 mod keys;
@@ -14,7 +15,7 @@ mod reset;
 mod social;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::http::AppState;
 
@@ -40,6 +41,13 @@ pub fn routes() -> Router<AppState> {
             "/inbox/{message_id}",
             get(inbox::get_message).delete(inbox::delete_message),
         )
+        .route(
+            "/faults",
+            get(faults::list_faults)
+                .post(faults::add_fault)
+                .delete(faults::clear_faults),
+        )
+        .route("/faults/{fault_id}", delete(faults::remove_fault))
         .route(
             "/requests",
             get(requests::list_requests).delete(requests::clear_requests),

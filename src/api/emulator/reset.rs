@@ -40,5 +40,6 @@ pub async fn reset(
     if query.journal {
         state.journal.clear();
     }
+    state.faults.clear();
     Ok(Json(ResetResponse { users }))
 }

@@ -1,7 +1,8 @@
-//! The journal's HTTP side: a middleware that buffers each journaled request and response,
-//! passes them on unchanged, and hands the finished exchange to [`crate::journal`].
+//! Every Passage API exchange passes here: faults ([`crate::faults`]) and `--latency` act on
+//! it, it is logged in one line, and it is journaled ([`crate::journal`]) with its bodies.
+//! The social and hosted pages and the emulator calls that change state are journaled too.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
 use crate::error::ApiError;
+use crate::faults::{Action, Injection};
 use crate::journal::{self, Api, Entry};
 
 /// Largest request body buffered (the emulator API's own limit, for fixtures).
@@ -44,10 +46,10 @@ fn app_id_of(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Journals (when the journal is on) and logs one line for each Passage API call. Bodies are
-/// buffered only when the journal keeps them, or, for the log's error code, when the answer is
-/// an error.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Applies faults and latency to a Passage API call, logs it in one line, and journals it
+/// (when the journal is on). Bodies are buffered only when the journal keeps them, or, for the
+/// log's error code, when the answer is an error.
+pub async fn exchange(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(api) = journaled(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
@@ -70,9 +72,33 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     } else {
         (request, Bytes::new())
     };
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let (response, response_bytes) = if keep || status >= 400 {
+    let app_id = app_id_of(&path);
+    let passage = api != Api::Emulator;
+    let injection = match passage {
+        true => state.faults.take(&method, &path, app_id.as_deref()),
+        false => None,
+    };
+    if passage && !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
+    let response = match &injection {
+        Some(injection) => injected(injection, request, next).await,
+        None => next.run(request).await,
+    };
+    let dropped = matches!(
+        &injection,
+        Some(Injection {
+            action: Action::Drop,
+            ..
+        })
+    );
+    // Emulator: a dropped call has no status; the journal says 0.
+    let status = if dropped {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    let (response, response_bytes) = if !dropped && (keep || status >= 400) {
         match buffered_response(response).await {
             Ok(buffered) => buffered,
             Err(failure) => return failure,
@@ -84,8 +110,8 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .then(|| error_code(&response_bytes))
         .flatten();
     let duration_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
-    let app_id = app_id_of(&path);
-    if api != Api::Emulator {
+    let fault = injection.map(|injection| injection.fault_id);
+    if passage {
         log_line(
             &method,
             &path,
@@ -94,6 +120,9 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
             duration_ms,
             app_id.as_deref(),
         );
+        if let Some(fault) = &fault {
+            tracing::info!(target: "passage_emulator::request", "  answered by fault {fault}");
+        }
     }
     if keep {
         let journal = &state.journal;
@@ -112,7 +141,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
             user_agent,
             request_body: stored(request_bytes, redact),
             response_body: stored(response_bytes, redact),
-            fault: None,
+            fault,
         });
     }
     response
@@ -150,6 +179,46 @@ fn log_line(
     } else {
         tracing::info!(target: "passage_emulator::request", "{line}");
     }
+}
+
+/// A fault's answer: after its delay, a dropped connection, its status, or the call served.
+async fn injected(injection: &Injection, request: Request, next: Next) -> Response {
+    if injection.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(injection.delay_ms)).await;
+    }
+    match &injection.action {
+        Action::Serve => next.run(request).await,
+        Action::Answer { status, body } => fault_answer(*status, body.clone()),
+        Action::Drop => dropped(),
+    }
+}
+
+/// The fault's status with its body, or Passage's error shape with the nearest documented
+/// code for that status.
+fn fault_answer(status: u16, body: Option<serde_json::Value>) -> Response {
+    let status = axum::http::StatusCode::from_u16(status)
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let body = body.unwrap_or_else(|| {
+        let code = match status.as_u16() {
+            401 => "invalid_access_token",
+            403 => "operation_not_allowed",
+            404 => "app_not_found",
+            409 => "user_has_no_passkeys",
+            400..=499 => "invalid_request",
+            _ => "internal_server_error",
+        };
+        serde_json::json!({"code": code, "error": "fault injected by the emulator"})
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// A response whose body fails before a byte is written: hyper then closes the connection
+/// without an answer.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by a fault"))
+    });
+    Response::new(Body::from_stream(failing))
 }
 
 /// The request with its body read into memory, and that body.
