@@ -6,6 +6,7 @@
 //! - [`config`]: the command line and its `PASSAGE_EMULATOR_*` environment twins.
 //! - [`exec`]: `passage-emulator exec -- CMD`: a fresh emulator for the length of one command.
 //! - [`ready`]: the addresses, app id and key handed to `exec`'s command and `--ready-file`.
+//! - [`journal`]: the request journal (no axum); [`faults`]: fault rules and path globs (no axum).
 //! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
 //! - [`clock`]: every timestamp comes from here.
 //! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.

@@ -13,8 +13,14 @@ pub const DURATION: Duration = Duration::from_secs(8);
 /// long as the returned guard.
 pub async fn emulator() -> (String, tempfile::TempDir) {
     let folder = tempfile::tempdir().expect("temporary folder");
+    // BENCH_JOURNAL_SIZE=0 measures the same flows with the request journal off.
+    let journal_size = std::env::var("BENCH_JOURNAL_SIZE")
+        .ok()
+        .and_then(|size| size.parse().ok())
+        .unwrap_or(passage_emulator::journal::DEFAULT_SIZE);
     let config = Config {
         database: folder.path().join("bench.db").display().to_string(),
+        journal_size,
         ..Config::ephemeral()
     };
     let application = Application::build(config).await.expect("emulator starts");

@@ -8,12 +8,16 @@ use std::path::Path;
 use super::helpers::spawn_app;
 
 const SKIP: &str = "<!-- readme-test: skip (";
+/// A block whose calls answer HTTP errors on purpose (fault injection): its curl does not fail.
+const ALLOW_ERRORS: &str = "<!-- readme-test: allow-http-errors (";
 
-/// A fenced ```sh block: the line it starts on, its text, and why it is skipped, if it is.
+/// A fenced ```sh block: the line it starts on, its text, why it is skipped, if it is, and
+/// whether its calls may answer HTTP errors.
 struct Block {
     line: usize,
     code: String,
     skip: Option<String>,
+    allow_errors: bool,
 }
 
 fn shell_blocks(markdown: &str) -> Vec<Block> {
@@ -36,6 +40,7 @@ fn shell_blocks(markdown: &str) -> Vec<Block> {
                 line: number + 1,
                 code: code.join("\n"),
                 skip,
+                allow_errors: previous.trim().starts_with(ALLOW_ERRORS),
             });
         }
         if !line.trim().is_empty() {
@@ -63,12 +68,14 @@ async fn the_readmes_shell_examples_run_top_to_bottom() {
 
     let app = spawn_app().await;
     let address = app.base.trim_start_matches("http://");
-    let mut script = String::from(
-        "set -euo pipefail\n\
-         curl() { command curl --fail-with-body \"$@\"; echo; }\n",
-    );
+    let mut script = String::from("set -euo pipefail\n");
     for block in running {
         script.push_str(&format!("echo '== README.md line {}' >&2\n", block.line));
+        script.push_str(if block.allow_errors {
+            "curl() { command curl \"$@\"; echo; }\n"
+        } else {
+            "curl() { command curl --fail-with-body \"$@\"; echo; }\n"
+        });
         script.push_str(&block.code.replace("127.0.0.1:7277", address));
         script.push('\n');
     }
@@ -95,9 +102,15 @@ async fn the_readmes_shell_examples_run_top_to_bottom() {
         "the README's examples failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
         output.status
     );
-    // What the examples show happened: the passcode reached the inbox, the passkey signed in.
+    // What the examples show happened: the passcode reached the inbox, the passkey signed in,
+    // the journal answered, and the fault did.
     assert!(stdout.contains("\"otp\":\""), "{stdout}");
     assert!(stdout.contains("\"auth_result\""), "{stdout}");
+    assert!(stdout.contains("{\"requests\":[{"), "{stdout}");
+    assert!(
+        stdout.contains("fault injected by the emulator"),
+        "{stdout}"
+    );
     app.stop().await;
 }
 
@@ -112,4 +125,5 @@ fn blocks_and_their_skip_reasons_are_read() {
         (8, "echo a\necho b")
     );
     assert_eq!(blocks[1].skip, None);
+    assert!(!blocks[1].allow_errors);
 }
