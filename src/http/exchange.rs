@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -36,16 +36,6 @@ fn journaled(method: &Method, path: &str) -> Option<Api> {
     changes_state.then_some(Api::Emulator)
 }
 
-/// The `{app_id}` of `/apps/{app_id}/...`.
-fn app_id_of(path: &str) -> Option<String> {
-    let mut segments = path.split('/');
-    segments.find(|segment| *segment == "apps")?;
-    segments
-        .next()
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-}
-
 /// Applies faults and latency to a Passage API call, logs it in one line, and journals it
 /// (when the journal is on). Bodies are buffered only when the journal keeps them, or, for the
 /// log's error code, when the answer is an error.
@@ -56,15 +46,12 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     let keep = state.journal.enabled();
     let started = Instant::now();
     let time = state.clock.timestamp();
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
-    let user_agent = request
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let (request, request_bytes) = if keep {
+    // Shared, not copied: the journal works out ids, paths and app ids when it is read.
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let user_agent = request.headers().get(header::USER_AGENT).cloned();
+    let empty = HttpBody::size_hint(request.body()).exact() == Some(0);
+    let (request, request_bytes) = if keep && !empty {
         match buffered_request(request).await {
             Ok(buffered) => buffered,
             Err(refusal) => return refusal,
@@ -72,10 +59,11 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     } else {
         (request, Bytes::new())
     };
-    let app_id = app_id_of(&path);
+    let path = uri.path();
+    let app_id = journal::app_id_of(path);
     let passage = api != Api::Emulator;
     let injection = match passage {
-        true => state.faults.take(&method, &path, app_id.as_deref()),
+        true => state.faults.take(method.as_str(), path, app_id),
         false => None,
     };
     if passage && !state.latency.is_zero() {
@@ -113,12 +101,12 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     let fault = injection.map(|injection| injection.fault_id);
     if passage {
         log_line(
-            &method,
-            &path,
+            method.as_str(),
+            path,
             status,
             code.as_deref(),
             duration_ms,
-            app_id.as_deref(),
+            app_id,
         );
         if let Some(fault) = &fault {
             tracing::info!(target: "passage_emulator::request", "  answered by fault {fault}");
@@ -128,12 +116,10 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
         let journal = &state.journal;
         let redact = journal.redacts();
         journal.record(Entry {
-            id: format!("req_{}", journal.next_seq()),
+            seq: journal.next_seq(),
             time,
             method,
-            app_id,
-            path,
-            query,
+            uri,
             status,
             code,
             duration_ms,
@@ -158,6 +144,9 @@ fn log_line(
     duration_ms: f64,
     app_id: Option<&str>,
 ) {
+    if !tracing::enabled!(target: "passage_emulator::request", tracing::Level::INFO) {
+        return;
+    }
     let line = format!(
         "{method} {path} {status}{}{} {duration_ms:.1} ms{}{}",
         if code.is_some() { " " } else { "" },
@@ -305,10 +294,10 @@ mod tests {
             Some(Api::Emulator)
         );
         assert_eq!(
-            app_id_of("/auth/v1/apps/abc/login/otp").as_deref(),
+            journal::app_id_of("/auth/v1/apps/abc/login/otp"),
             Some("abc")
         );
-        assert_eq!(app_id_of("/api/v1/apps"), None);
-        assert_eq!(app_id_of("/_emulator/reset"), None);
+        assert_eq!(journal::app_id_of("/api/v1/apps"), None);
+        assert_eq!(journal::app_id_of("/_emulator/reset"), None);
     }
 }

@@ -77,27 +77,38 @@ impl Body {
     }
 }
 
-/// A finished exchange.
+/// A finished exchange. Kept in the form that costs least to record (the request's method,
+/// URI and User-Agent are shared, not copied); ids, paths and app ids are worked out when read.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub id: String,
+    pub seq: u64,
     pub time: Timestamp,
-    pub method: String,
-    /// The path as this emulator names it (`/api/v1/...`, `/auth/v1/...`), also for a request
+    pub method: http::Method,
+    /// The URI as this emulator names it (`/api/v1/...`, `/auth/v1/...`), also for a request
     /// that arrived as `/v1/...` under Host routing.
-    pub path: String,
-    pub query: Option<String>,
+    pub uri: http::Uri,
     pub status: u16,
     /// The Passage error code of an error answer.
     pub code: Option<String>,
     pub duration_ms: f64,
     pub api: Api,
-    pub app_id: Option<String>,
-    pub user_agent: Option<String>,
+    pub user_agent: Option<http::HeaderValue>,
     pub request_body: Body,
     pub response_body: Body,
     /// The fault that answered instead of the emulator, if one did.
     pub fault: Option<String>,
+}
+
+/// `req_` and the entry's number.
+pub fn id_of(seq: u64) -> String {
+    format!("req_{seq}")
+}
+
+/// The `{app_id}` of a path `.../apps/{app_id}/...`.
+pub fn app_id_of(path: &str) -> Option<&str> {
+    let mut segments = path.split('/');
+    segments.find(|segment| *segment == "apps")?;
+    segments.next().filter(|id| !id.is_empty())
 }
 
 impl Entry {
@@ -105,19 +116,30 @@ impl Entry {
         self.request_body.len() + self.response_body.len()
     }
 
+    pub fn path(&self) -> &str {
+        self.uri.path()
+    }
+
+    pub fn app_id(&self) -> Option<&str> {
+        app_id_of(self.uri.path())
+    }
+
     pub fn to_dto(&self) -> JournalEntry {
         JournalEntry {
-            id: self.id.clone(),
+            id: id_of(self.seq),
             time: self.time,
-            method: self.method.clone(),
-            path: self.path.clone(),
-            query: self.query.clone(),
+            method: self.method.to_string(),
+            path: self.uri.path().to_owned(),
+            query: self.uri.query().map(str::to_owned),
             status: self.status,
             code: self.code.clone(),
             duration_ms: self.duration_ms,
             api: self.api,
-            app_id: self.app_id.clone(),
-            user_agent: self.user_agent.clone(),
+            app_id: self.app_id().map(str::to_owned),
+            user_agent: self
+                .user_agent
+                .as_ref()
+                .map(|agent| String::from_utf8_lossy(agent.as_bytes()).into_owned()),
             request_body: self.request_body.to_value(),
             request_body_truncated: self.request_body.truncated(),
             response_body: self.response_body.to_value(),

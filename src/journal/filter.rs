@@ -64,17 +64,17 @@ impl Default for Filter {
 impl Filter {
     pub fn keeps(&self, entry: &Entry) -> bool {
         self.app_id
-            .as_ref()
-            .is_none_or(|app_id| entry.app_id.as_ref() == Some(app_id))
+            .as_deref()
+            .is_none_or(|app_id| entry.app_id() == Some(app_id))
             && self.api.is_none_or(|api| entry.api == api)
             && self
                 .method
-                .as_ref()
-                .is_none_or(|method| entry.method == *method)
+                .as_deref()
+                .is_none_or(|method| entry.method.as_str() == method)
             && self.status.is_none_or(|status| status.keeps(entry.status))
             && self
                 .path
-                .as_ref()
-                .is_none_or(|part| entry.path.contains(part.as_str()))
+                .as_deref()
+                .is_none_or(|part| entry.path().contains(part))
     }
 }

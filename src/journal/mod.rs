@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::broadcast;
 
-pub use entry::{Api, Body, Entry, JournalEntry};
+pub use entry::{Api, Body, Entry, JournalEntry, app_id_of, id_of};
 pub use filter::{Filter, StatusFilter};
 pub use redact::redact_json;
 
@@ -26,8 +26,9 @@ pub const DEFAULT_SIZE: usize = 1_000;
 /// Each stored body is cut here (and flagged as cut).
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// The bodies of all entries together stay under this; beyond it the oldest entries go, so a
-/// full journal of cut bodies costs a few MB, not 1,000 x 128 KiB.
-pub const BODY_BUDGET: usize = 8 * 1024 * 1024;
+/// full journal of cut bodies costs a few MB (measured: benches/journal.py), not 1,000 x
+/// 128 KiB.
+pub const BODY_BUDGET: usize = 4 * 1024 * 1024;
 
 /// The ring and its subscribers.
 #[derive(Debug)]
@@ -66,7 +67,7 @@ impl Journal {
         self.redact
     }
 
-    /// The next entry's number (ids are `req_` + this, in arrival order).
+    /// The next entry's number (its id is `req_` + this, in arrival order).
     pub fn next_seq(&self) -> u64 {
         self.next_seq.fetch_add(1, Ordering::Relaxed)
     }
@@ -93,7 +94,9 @@ impl Journal {
                 }
             }
         }
-        let _ = self.arrivals.send(entry);
+        if self.arrivals.receiver_count() > 0 {
+            let _ = self.arrivals.send(entry);
+        }
     }
 
     /// Newest first, those `filter` keeps, at most its limit.
@@ -112,11 +115,12 @@ impl Journal {
     }
 
     pub fn get(&self, id: &str) -> Option<std::sync::Arc<Entry>> {
+        let seq: u64 = id.strip_prefix("req_")?.parse().ok()?;
         let ring = self
             .ring
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        ring.entries.iter().find(|entry| entry.id == id).cloned()
+        ring.entries.iter().find(|entry| entry.seq == seq).cloned()
     }
 
     /// Forgets every entry; answers how many there were.

@@ -5,18 +5,15 @@ use super::*;
 use crate::domain::timestamp::Timestamp;
 
 fn entry(journal: &Journal, status: u16, path: &str, body: &[u8]) -> Entry {
-    let seq = journal.next_seq();
     Entry {
-        id: format!("req_{seq}"),
+        seq: journal.next_seq(),
         time: Timestamp(0),
-        method: "POST".into(),
-        path: path.into(),
-        query: None,
+        method: http::Method::POST,
+        uri: path.parse().unwrap(),
         status,
         code: None,
         duration_ms: 1.0,
         api: Api::Auth,
-        app_id: Some("app".into()),
         user_agent: None,
         request_body: Body::new(Bytes::copy_from_slice(body)),
         response_body: Body::default(),
@@ -33,7 +30,7 @@ fn the_ring_keeps_the_newest_within_its_count() {
     let paths: Vec<String> = journal
         .list(&Filter::default())
         .iter()
-        .map(|entry| entry.path.clone())
+        .map(|entry| entry.path().to_owned())
         .collect();
     assert_eq!(paths, ["/auth/v1/4", "/auth/v1/3", "/auth/v1/2"]);
     assert_eq!(journal.clear(), 3);

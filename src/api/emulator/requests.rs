@@ -110,7 +110,7 @@ pub async fn stream_requests(
                 Ok(entry) if filter.keeps(&entry) => {
                     let event = Event::default()
                         .event("request")
-                        .id(entry.id.clone())
+                        .id(crate::journal::id_of(entry.seq))
                         .json_data(entry.to_dto())
                         .unwrap_or_else(|_| Event::default().comment("unserialisable entry"));
                     return Some((Ok(event), (arrivals, filter)));
