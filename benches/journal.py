@@ -2,7 +2,8 @@
 """What the request journal costs (docs/PERFORMANCE.md), side by side in one run:
 
 - Management `GET user` under wrk against the release binary, journal on (default size) and
-  off (`--journal-size 0`), alternated `--rounds` times;
+  off (`--journal-size 0`), `--rounds` times with the order alternating, each after a 3-second
+  warm-up;
 - the magic-link send + activate flow (`cargo bench --bench sessions`), journal on and off
   (BENCH_JOURNAL_SIZE);
 - memory: RSS after 1,000 calls whose request and response bodies pass the 64 KiB cut, with
@@ -45,7 +46,11 @@ def get_user_rps(args, journal_size):
     process = start(port, journal_size)
     status, created = bench.request(port, "POST", f"/api/v1/apps/{APP}/users", {"email": "journal@example.com"})
     assert status == 201, created
-    report = bench.load(args, f"http://127.0.0.1:{port}/api/v1/apps/{APP}/users/{created['user']['id']}")
+    url = f"http://127.0.0.1:{port}/api/v1/apps/{APP}/users/{created['user']['id']}"
+    # A 3-second warm-up, not counted, so neither side pays for a cold start.
+    subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d3s", "-H", f"Authorization: Bearer {bench.KEY}", url],
+                   check=True, capture_output=True)
+    report = bench.load(args, url)
     bench.stop(process)
     return float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
 
@@ -80,14 +85,17 @@ def main():
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=bench.ROOT, check=True)
 
+    # Rounds alternate which side goes first, so drift on the shared cores falls on both.
     on, off = [], []
-    for _ in range(args.rounds):
-        on.append(get_user_rps(args, 1000))
-        off.append(get_user_rps(args, 0))
     links_on, links_off = [], []
-    for _ in range(args.rounds):
-        links_on.append(magic_link_rate(1000))
-        links_off.append(magic_link_rate(0))
+    for round in range(args.rounds):
+        order = [(1000, on), (0, off)] if round % 2 == 0 else [(0, off), (1000, on)]
+        for size, results in order:
+            results.append(get_user_rps(args, size))
+    for round in range(args.rounds):
+        order = [(1000, links_on), (0, links_off)] if round % 2 == 0 else [(0, links_off), (1000, links_on)]
+        for size, results in order:
+            results.append(magic_link_rate(size))
     memory_on = rss_after_big_bodies(1000)
     memory_off = rss_after_big_bodies(0)
 

@@ -46,10 +46,15 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     let keep = state.journal.enabled();
     let started = Instant::now();
     let time = state.clock.timestamp();
-    // Shared, not copied: the journal works out ids, paths and app ids when it is read.
     let method = request.method().clone();
-    let uri = request.uri().clone();
-    let user_agent = request.headers().get(header::USER_AGENT).cloned();
+    let target: Box<str> = request.uri().path_and_query().map_or_else(
+        || request.uri().path().into(),
+        |target| target.as_str().into(),
+    );
+    let user_agent: Option<Box<str>> = request
+        .headers()
+        .get(header::USER_AGENT)
+        .map(|agent| String::from_utf8_lossy(agent.as_bytes()).into());
     let empty = HttpBody::size_hint(request.body()).exact() == Some(0);
     let (request, request_bytes) = if keep && !empty {
         match buffered_request(request).await {
@@ -59,7 +64,7 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     } else {
         (request, Bytes::new())
     };
-    let path = uri.path();
+    let path = target.split_once('?').map_or(&*target, |(path, _)| path);
     let app_id = journal::app_id_of(path);
     let passage = api != Api::Emulator;
     let injection = match passage {
@@ -119,14 +124,14 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
             seq: journal.next_seq(),
             time,
             method,
-            uri,
+            target,
             status,
             code,
             duration_ms,
             api,
             user_agent,
-            request_body: stored(request_bytes, redact),
-            response_body: stored(response_bytes, redact),
+            request_body: stored(request_bytes, redact, true),
+            response_body: stored(response_bytes, redact, false),
             fault,
         });
     }
@@ -253,15 +258,20 @@ fn error_code(body: &[u8]) -> Option<String> {
         .map(|body| body.code)
 }
 
-/// The body as the journal keeps it, secrets masked first when `--journal-redact` is on.
-fn stored(bytes: Bytes, redact: bool) -> journal::Body {
+/// The body as the journal keeps it, secrets masked first when `--journal-redact` is on; a
+/// request body is copied (see [`journal::Body::copied`]).
+fn stored(bytes: Bytes, redact: bool, copy: bool) -> journal::Body {
     if redact && let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
         journal::redact_json(&mut value);
         if let Ok(masked) = serde_json::to_vec(&value) {
             return journal::Body::new(Bytes::from(masked));
         }
     }
-    journal::Body::new(bytes)
+    if copy {
+        journal::Body::copied(&bytes)
+    } else {
+        journal::Body::new(bytes)
+    }
 }
 
 #[cfg(test)]

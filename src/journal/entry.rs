@@ -51,6 +51,20 @@ impl Body {
         }
     }
 
+    /// As [`Body::new`], always copying: a request body's bytes may be a slice of hyper's read
+    /// buffer, which keeping would pin (a whole buffer per entry).
+    pub fn copied(bytes: &[u8]) -> Self {
+        Self::new(Bytes::copy_from_slice(
+            &bytes[..bytes.len().min(BODY_LIMIT)],
+        ))
+        .with_truncation(bytes.len() > BODY_LIMIT)
+    }
+
+    fn with_truncation(mut self, truncated: bool) -> Self {
+        self.truncated |= truncated;
+        self
+    }
+
     pub fn len(&self) -> usize {
         self.bytes.len()
     }
@@ -77,22 +91,23 @@ impl Body {
     }
 }
 
-/// A finished exchange. Kept in the form that costs least to record (the request's method,
-/// URI and User-Agent are shared, not copied); ids, paths and app ids are worked out when read.
+/// A finished exchange, kept in the form that costs least to record: the path and query in one
+/// small copy (not a clone of the request's `Uri`, whose bytes share hyper's read buffer and
+/// would pin it), ids and app ids worked out when read.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub seq: u64,
     pub time: Timestamp,
     pub method: http::Method,
-    /// The URI as this emulator names it (`/api/v1/...`, `/auth/v1/...`), also for a request
-    /// that arrived as `/v1/...` under Host routing.
-    pub uri: http::Uri,
+    /// Path and query as this emulator names them (`/api/v1/...`, `/auth/v1/...`), also for a
+    /// request that arrived as `/v1/...` under Host routing.
+    pub target: Box<str>,
     pub status: u16,
     /// The Passage error code of an error answer.
     pub code: Option<String>,
     pub duration_ms: f64,
     pub api: Api,
-    pub user_agent: Option<http::HeaderValue>,
+    pub user_agent: Option<Box<str>>,
     pub request_body: Body,
     pub response_body: Body,
     /// The fault that answered instead of the emulator, if one did.
@@ -117,11 +132,17 @@ impl Entry {
     }
 
     pub fn path(&self) -> &str {
-        self.uri.path()
+        self.target
+            .split_once('?')
+            .map_or(&self.target, |(path, _)| path)
+    }
+
+    pub fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, query)| query)
     }
 
     pub fn app_id(&self) -> Option<&str> {
-        app_id_of(self.uri.path())
+        app_id_of(self.path())
     }
 
     pub fn to_dto(&self) -> JournalEntry {
@@ -129,17 +150,14 @@ impl Entry {
             id: id_of(self.seq),
             time: self.time,
             method: self.method.to_string(),
-            path: self.uri.path().to_owned(),
-            query: self.uri.query().map(str::to_owned),
+            path: self.path().to_owned(),
+            query: self.query().map(str::to_owned),
             status: self.status,
             code: self.code.clone(),
             duration_ms: self.duration_ms,
             api: self.api,
             app_id: self.app_id().map(str::to_owned),
-            user_agent: self
-                .user_agent
-                .as_ref()
-                .map(|agent| String::from_utf8_lossy(agent.as_bytes()).into_owned()),
+            user_agent: self.user_agent.as_deref().map(str::to_owned),
             request_body: self.request_body.to_value(),
             request_body_truncated: self.request_body.truncated(),
             response_body: self.response_body.to_value(),

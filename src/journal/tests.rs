@@ -9,7 +9,7 @@ fn entry(journal: &Journal, status: u16, path: &str, body: &[u8]) -> Entry {
         seq: journal.next_seq(),
         time: Timestamp(0),
         method: http::Method::POST,
-        uri: path.parse().unwrap(),
+        target: path.into(),
         status,
         code: None,
         duration_ms: 1.0,
