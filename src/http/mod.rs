@@ -6,6 +6,7 @@ mod exchange;
 pub mod extract;
 pub mod query;
 mod routes;
+pub mod sse;
 mod state;
 
 pub use routes::{PublicPrefix, router, service, with_host_routing};

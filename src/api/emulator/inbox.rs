@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::{Stream, StreamExt, stream};
+use axum::response::sse::{Event, Sse};
+use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::ApiPath;
 use crate::http::query::query_pairs;
+use crate::http::sse;
 use crate::store::{MessageFilter, StoredMessage};
 
 const DEFAULT_LIMIT: i64 = 50;
@@ -213,25 +214,15 @@ pub async fn stream_messages(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let (filter, _, _) = filter_of(query.as_deref())?;
     let arrivals = state.store.subscribe_messages();
-    let events = stream::unfold((arrivals, filter), |(mut arrivals, filter)| async move {
-        loop {
-            match arrivals.recv().await {
-                Ok(message) if filter.matches(&message) => {
-                    let id = message.id.clone();
-                    let event = Event::default()
-                        .event("message")
-                        .id(id)
-                        .json_data(InboxMessage::from(message))
-                        .unwrap_or_else(|_| Event::default().comment("unserialisable message"));
-                    return Some((Ok(event), (arrivals, filter)));
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    });
-    let until_shutdown = async move { state.stopping().await };
-    Ok(Sse::new(events.take_until(until_shutdown)).keep_alive(KeepAlive::default()))
+    Ok(sse::events(&state, arrivals, move |message| {
+        filter.matches(message).then(|| {
+            sse::json_event(
+                "message",
+                message.id.clone(),
+                InboxMessage::from(message.clone()),
+            )
+        })
+    }))
 }
 
 pub async fn get_message(

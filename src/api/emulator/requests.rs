@@ -5,16 +5,16 @@ use std::convert::Infallible;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::{Stream, StreamExt, stream};
+use axum::response::sse::{Event, Sse};
+use futures_util::Stream;
 use serde::Serialize;
-use tokio::sync::broadcast::error::RecvError;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::ApiPath;
 use crate::http::query::query_pairs;
-use crate::journal::{Api, Filter, JournalEntry, StatusFilter};
+use crate::http::sse;
+use crate::journal::{Api, Filter, JournalEntry, StatusFilter, id_of};
 
 #[derive(Debug, Serialize)]
 pub struct RequestList {
@@ -104,22 +104,9 @@ pub async fn stream_requests(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let filter = filter_of(query.as_deref())?;
     let arrivals = state.journal.subscribe();
-    let events = stream::unfold((arrivals, filter), |(mut arrivals, filter)| async move {
-        loop {
-            match arrivals.recv().await {
-                Ok(entry) if filter.keeps(&entry) => {
-                    let event = Event::default()
-                        .event("request")
-                        .id(crate::journal::id_of(entry.seq))
-                        .json_data(entry.to_dto())
-                        .unwrap_or_else(|_| Event::default().comment("unserialisable entry"));
-                    return Some((Ok(event), (arrivals, filter)));
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    });
-    let until_shutdown = async move { state.stopping().await };
-    Ok(Sse::new(events.take_until(until_shutdown)).keep_alive(KeepAlive::default()))
+    Ok(sse::events(&state, arrivals, move |entry| {
+        filter
+            .keeps(entry)
+            .then(|| sse::json_event("request", id_of(entry.seq), entry.to_dto()))
+    }))
 }
