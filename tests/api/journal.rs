@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::helpers::{API_KEY, APP_ID, TestApp, assert_error, redact_time, spawn_app, spawn_with};
 use super::inbox_wait::next_event;
+use super::session_helpers::auth;
 use passage_emulator::config::Config;
 
 async fn requests(app: &TestApp, query: &str) -> Vec<Value> {
@@ -35,14 +36,13 @@ fn settled(mut entry: Value) -> Value {
 async fn passage_calls_are_recorded_with_their_bodies_and_error_codes() {
     let app = spawn_app().await;
     app.create_user(json!({"email": "ada@example.com"})).await;
-    let reply = app
-        .send(
-            Method::POST,
-            &format!("/auth/v1/apps/{APP_ID}/otp/activate?lang=en"),
-            None,
-            Some(&json!({"otp": "000000", "otp_id": "nope"})),
-        )
-        .await;
+    let reply = auth(
+        &app,
+        Method::POST,
+        "/otp/activate?lang=en",
+        Some(json!({"otp": "000000", "otp_id": "nope"})),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     // The emulator's own reads are not journaled.
     app.send(Method::GET, "/_emulator/inbox", None, None).await;
@@ -116,11 +116,11 @@ async fn filters_narrow_the_listing_and_bad_ones_are_refused() {
     app.create_user(json!({"email": "ada@example.com"})).await;
     app.mgmt(Method::GET, "/users/nobody0000000000000000", None)
         .await;
-    app.send(
+    auth(
+        &app,
         Method::POST,
-        &format!("/auth/v1/apps/{APP_ID}/login/otp"),
-        None,
-        Some(&json!({"identifier": "ada@example.com"})),
+        "/login/otp",
+        Some(json!({"identifier": "ada@example.com"})),
     )
     .await;
     let count = |entries: Vec<Value>| entries.len();
@@ -219,13 +219,7 @@ async fn state_changing_emulator_calls_are_kept_and_reset_keeps_the_journal() {
 async fn large_bodies_are_cut_and_flagged() {
     let app = spawn_app().await;
     let big = json!({"identifier": "x".repeat(100 * 1024)});
-    app.send(
-        Method::POST,
-        &format!("/auth/v1/apps/{APP_ID}/login/otp"),
-        None,
-        Some(&big),
-    )
-    .await;
+    auth(&app, Method::POST, "/login/otp", Some(big.clone())).await;
     let entry = &requests(&app, "").await[0];
     assert_eq!(entry["request_body_truncated"], true);
     let text = entry["request_body"].as_str().expect("a cut body is text");
@@ -254,21 +248,20 @@ async fn redaction_masks_secrets_and_size_zero_turns_the_journal_off() {
     let kept = &entry["response_body"]["api_key"];
     assert_eq!(kept["plaintext_key"], "[redacted]");
     assert_eq!(kept["key_prefix"], created.body["api_key"]["key_prefix"]);
-    app.send(
+    auth(
+        &app,
         Method::POST,
-        &format!("/auth/v1/apps/{APP_ID}/login/otp"),
-        None,
-        Some(&json!({"identifier": "nobody@example.com"})),
+        "/login/otp",
+        Some(json!({"identifier": "nobody@example.com"})),
     )
     .await;
-    let otp = app
-        .send(
-            Method::POST,
-            &format!("/auth/v1/apps/{APP_ID}/otp/activate"),
-            None,
-            Some(&json!({"otp": "123456", "otp_id": "nope"})),
-        )
-        .await;
+    let otp = auth(
+        &app,
+        Method::POST,
+        "/otp/activate",
+        Some(json!({"otp": "123456", "otp_id": "nope"})),
+    )
+    .await;
     assert_eq!(otp.status, StatusCode::BAD_REQUEST);
     let entry = &requests(&app, "").await[0];
     assert_eq!(
@@ -299,11 +292,11 @@ async fn the_stream_pushes_each_entry_as_it_completes() {
         .unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     app.create_user(json!({"email": "ada@example.com"})).await;
-    app.send(
+    auth(
+        &app,
         Method::POST,
-        &format!("/auth/v1/apps/{APP_ID}/login/otp"),
-        None,
-        Some(&json!({"identifier": "ada@example.com"})),
+        "/login/otp",
+        Some(json!({"identifier": "ada@example.com"})),
     )
     .await;
     let mut buffer = String::new();
