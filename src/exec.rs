@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use crate::app::Application;
 use crate::config::Config;
 use crate::ready::Ready;
+use crate::signals::{Received, Signals};
 
 /// The status of a command that could not be started, as shells use it.
 const CANNOT_RUN: u8 = 127;
@@ -23,8 +24,8 @@ pub async fn run(config: Config, command: Vec<OsString>) -> ExitCode {
         eprintln!("passage-emulator exec: no command given (see --help)");
         return ExitCode::from(2);
     };
-    // Installed first: a SIGINT or SIGTERM from here on is passed on (or, before the command
-    // runs, ends exec as the command's would), never the default kill.
+    // Installed first: a SIGINT or SIGTERM from here on is passed on to the command (one that
+    // arrives before the command starts reaches it as soon as it runs), never the default kill.
     let signals = match Signals::install() {
         Ok(signals) => signals,
         Err(error) => {
@@ -75,8 +76,7 @@ async fn run_command(
         .kill_on_drop(true)
         .spawn()
         .map_err(|error| format!("cannot run {}: {error}", program.to_string_lossy()))?;
-    signals
-        .wait_forwarding(child)
+    wait_forwarding(signals, child)
         .await
         .map_err(|error| format!("waiting for the command failed: {error}"))
 }
@@ -96,60 +96,30 @@ fn exit_code(status: ExitStatus) -> u8 {
     1
 }
 
-#[cfg(unix)]
-struct Signals {
-    interrupt: tokio::signal::unix::Signal,
-    terminate: tokio::signal::unix::Signal,
-}
-
-#[cfg(unix)]
-impl Signals {
-    fn install() -> std::io::Result<Self> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-        })
-    }
-
-    async fn wait_forwarding(mut self, mut child: Child) -> std::io::Result<ExitStatus> {
-        use nix::sys::signal::Signal;
-        loop {
-            tokio::select! {
-                status = child.wait() => return status,
-                _ = self.interrupt.recv() => forward(&child, Signal::SIGINT),
-                _ = self.terminate.recv() => forward(&child, Signal::SIGTERM),
-            }
+/// Waits for the command, passing each signal on to it. On Windows the console has already
+/// delivered Ctrl+C to the command: `exec` only has to outlive it.
+async fn wait_forwarding(mut signals: Signals, mut child: Child) -> std::io::Result<ExitStatus> {
+    loop {
+        tokio::select! {
+            status = child.wait() => return status,
+            received = signals.next() => forward(&child, received),
         }
     }
 }
 
-/// Sends `signal` to the command, if it is still running.
+/// Sends the signal to the command, if it is still running.
 #[cfg(unix)]
-fn forward(child: &Child, signal: nix::sys::signal::Signal) {
+fn forward(child: &Child, received: Received) {
+    use nix::sys::signal::Signal;
+    let signal = match received {
+        Received::Interrupt => Signal::SIGINT,
+        Received::Terminate => Signal::SIGTERM,
+    };
     let pid = child.id().and_then(|pid| i32::try_from(pid).ok());
     if let Some(pid) = pid {
         let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal);
     }
 }
 
-/// Windows delivers Ctrl+C to every process of the console, the command included: `exec`
-/// only has to outlive it.
 #[cfg(not(unix))]
-struct Signals;
-
-#[cfg(not(unix))]
-impl Signals {
-    fn install() -> std::io::Result<Self> {
-        Ok(Self)
-    }
-
-    async fn wait_forwarding(self, mut child: Child) -> std::io::Result<ExitStatus> {
-        loop {
-            tokio::select! {
-                status = child.wait() => return status,
-                _ = tokio::signal::ctrl_c() => {}
-            }
-        }
-    }
-}
+fn forward(_child: &Child, _received: Received) {}

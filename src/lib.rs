@@ -5,6 +5,7 @@
 //! - [`authenticator`]: the built-in virtual authenticator (passkey-client, passkey-authenticator).
 //! - [`config`]: the command line and its `PASSAGE_EMULATOR_*` environment twins.
 //! - [`exec`]: `passage-emulator exec -- CMD`: a fresh emulator for the length of one command.
+//! - [`signals`]: SIGINT and SIGTERM installed once, early, for serve and `exec`.
 //! - [`ready`]: the addresses, app id and key handed to `exec`'s command and `--ready-file`.
 //! - [`journal`]: the request journal (no axum); [`faults`]: fault rules and path globs (no axum).
 //! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
@@ -35,6 +36,7 @@ pub mod journal;
 pub mod ready;
 pub mod relay;
 pub mod seed;
+pub mod signals;
 pub mod store;
 pub mod telemetry;
 pub mod tls;

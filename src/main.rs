@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 use passage_emulator::config::{Cli, Command};
+use passage_emulator::signals::Signals;
 use passage_emulator::telemetry::{self, LogTarget};
 use passage_emulator::{Application, exec, health_check};
 
@@ -60,28 +61,20 @@ fn print_ca(data_dir: &std::path::Path) -> std::process::ExitCode {
 
 /// Resolves on SIGINT or SIGTERM (or, when asked, once standard input is closed), so
 /// in-flight requests finish and the database closes cleanly. The handlers are installed here,
-/// before the banner is printed: a SIGTERM sent as soon as the banner is seen must stop the
-/// server gracefully, not kill it.
+/// before the banner is printed (see `signals`).
 fn shutdown_signal(watch_stdin: bool) -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    let (mut interrupt, mut terminate) = {
-        use tokio::signal::unix::{SignalKind, signal};
-        (
-            signal(SignalKind::interrupt()).ok(),
-            signal(SignalKind::terminate()).ok(),
-        )
-    };
+    let signals = Signals::install();
     async move {
-        #[cfg(unix)]
         let signalled = async {
-            tokio::select! {
-                _ = recv(&mut interrupt) => {},
-                _ = recv(&mut terminate) => {},
+            match signals {
+                Ok(mut signals) => {
+                    signals.next().await;
+                }
+                Err(error) => {
+                    tracing::warn!("cannot watch signals: {error}");
+                    std::future::pending::<()>().await;
+                }
             }
-        };
-        #[cfg(not(unix))]
-        let signalled = async {
-            let _ = tokio::signal::ctrl_c().await;
         };
         let stdin_closed = async {
             if watch_stdin {
@@ -95,17 +88,6 @@ fn shutdown_signal(watch_stdin: bool) -> impl std::future::Future<Output = ()> {
             () = stdin_closed => tracing::info!("standard input closed"),
         }
         tracing::info!("shutting down");
-    }
-}
-
-/// The next delivery of a signal; never, when its handler could not be installed.
-#[cfg(unix)]
-async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) {
-    match signal {
-        Some(signal) => {
-            signal.recv().await;
-        }
-        None => std::future::pending::<()>().await,
     }
 }
 
