@@ -217,7 +217,7 @@ pub struct Config {
     pub latency: u64,
 
     /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
-    /// it off. Bodies are cut at 64 KiB and all bodies together kept under 8 MiB.
+    /// it off. Bodies are cut at 64 KiB and all bodies together kept under 4 MiB.
     #[arg(
         long,
         env = "PASSAGE_EMULATOR_JOURNAL_SIZE",
