@@ -182,10 +182,10 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        if let Some(path) = &self.ready_file {
+        let ready_file = self.ready_file;
+        if let Some(path) = &ready_file {
             self.ready.write(path).map_err(std::io::Error::other)?;
         }
-        let ready_file = self.ready_file.clone();
         let store = self.state.store.clone();
         let mut stopping = self.state.shutdown.clone();
         let service = http::service(self.state);

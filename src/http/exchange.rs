@@ -10,13 +10,11 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::routes::EMULATOR_BODY_LIMIT;
 use super::state::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::faults::{Action, Injection};
 use crate::journal::{self, Api, Entry};
-
-/// Largest request body buffered (the emulator API's own limit, for fixtures).
-const REQUEST_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Which face a path belongs to, when it is journaled: the two Passage APIs, the social and
 /// hosted pages, and the emulator calls that change state (fixtures, reset, clock).
@@ -64,7 +62,7 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     } else {
         (request, Bytes::new())
     };
-    let path = target.split_once('?').map_or(&*target, |(path, _)| path);
+    let (path, _) = journal::split_target(&target);
     let app_id = journal::app_id_of(path);
     let passage = api != Api::Emulator;
     let injection = match passage {
@@ -192,18 +190,19 @@ async fn injected(injection: &Injection, request: Request, next: Next) -> Respon
 fn fault_answer(status: u16, body: Option<serde_json::Value>) -> Response {
     let status = axum::http::StatusCode::from_u16(status)
         .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    let body = body.unwrap_or_else(|| {
-        let code = match status.as_u16() {
-            401 => "invalid_access_token",
-            403 => "operation_not_allowed",
-            404 => "app_not_found",
-            409 => "user_has_no_passkeys",
-            400..=499 => "invalid_request",
-            _ => "internal_server_error",
-        };
-        serde_json::json!({"code": code, "error": "fault injected by the emulator"})
-    });
-    (status, axum::Json(body)).into_response()
+    if let Some(body) = body {
+        return (status, axum::Json(body)).into_response();
+    }
+    let code = match status.as_u16() {
+        401 => ErrorCode::InvalidAccessToken,
+        403 => ErrorCode::OperationNotAllowed,
+        404 => ErrorCode::AppNotFound,
+        409 => ErrorCode::UserHasNoPasskeys,
+        400..=499 => ErrorCode::InvalidRequest,
+        _ => ErrorCode::InternalServerError,
+    };
+    let error = "fault injected by the emulator".to_owned();
+    (status, axum::Json(ErrorBody { code, error })).into_response()
 }
 
 /// A response whose body fails before a byte is written: hyper then closes the connection
@@ -218,7 +217,7 @@ fn dropped() -> Response {
 /// The request with its body read into memory, and that body.
 async fn buffered_request(request: Request) -> Result<(Request, Bytes), Response> {
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, REQUEST_LIMIT).await {
+    match axum::body::to_bytes(body, EMULATOR_BODY_LIMIT).await {
         Ok(bytes) => Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes)),
         Err(_) => Err(
             ApiError::invalid_request("The request body is too large or unreadable.")

@@ -20,8 +20,8 @@ use crate::error::ApiError;
 /// Largest request body the Passage APIs accept. Passage's own limit is unknown; real requests
 /// are a few KiB, so 256 KiB only stops mistakes.
 const PASSAGE_BODY_LIMIT: usize = 256 * 1024;
-/// Fixture uploads to the emulator API may be larger.
-const EMULATOR_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Fixture uploads to the emulator API may be larger; also the most the journal buffers.
+pub(super) const EMULATOR_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The external path prefix the request arrived under (`/api/v1`, or `/v1` when routed by
 /// Host): used to build links the caller can follow.

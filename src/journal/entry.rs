@@ -119,6 +119,14 @@ pub fn id_of(seq: u64) -> String {
     format!("req_{seq}")
 }
 
+/// The path and the query string of a request target (`/path?query`).
+pub fn split_target(target: &str) -> (&str, Option<&str>) {
+    match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (target, None),
+    }
+}
+
 /// The `{app_id}` of a path `.../apps/{app_id}/...`.
 pub fn app_id_of(path: &str) -> Option<&str> {
     let mut segments = path.split('/');

@@ -12,12 +12,12 @@ mod filter;
 mod redact;
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
-pub use entry::{Api, Body, Entry, JournalEntry, app_id_of, id_of};
+pub use entry::{Api, Body, Entry, JournalEntry, app_id_of, id_of, split_target};
 pub use filter::{Filter, StatusFilter};
 pub use redact::redact_json;
 
@@ -37,12 +37,12 @@ pub struct Journal {
     redact: bool,
     next_seq: AtomicU64,
     ring: Mutex<Ring>,
-    arrivals: broadcast::Sender<std::sync::Arc<Entry>>,
+    arrivals: broadcast::Sender<Arc<Entry>>,
 }
 
 #[derive(Debug, Default)]
 struct Ring {
-    entries: VecDeque<std::sync::Arc<Entry>>,
+    entries: VecDeque<Arc<Entry>>,
     body_bytes: usize,
 }
 
@@ -78,7 +78,7 @@ impl Journal {
         if !self.enabled() {
             return;
         }
-        let entry = std::sync::Arc::new(entry);
+        let entry = Arc::new(entry);
         {
             let mut ring = self
                 .ring
@@ -100,7 +100,7 @@ impl Journal {
     }
 
     /// Newest first, those `filter` keeps, at most its limit.
-    pub fn list(&self, filter: &Filter) -> Vec<std::sync::Arc<Entry>> {
+    pub fn list(&self, filter: &Filter) -> Vec<Arc<Entry>> {
         let ring = self
             .ring
             .lock()
@@ -114,7 +114,7 @@ impl Journal {
             .collect()
     }
 
-    pub fn get(&self, id: &str) -> Option<std::sync::Arc<Entry>> {
+    pub fn get(&self, id: &str) -> Option<Arc<Entry>> {
         let seq: u64 = id.strip_prefix("req_")?.parse().ok()?;
         let ring = self
             .ring
@@ -135,7 +135,7 @@ impl Journal {
     }
 
     /// Entries as they are recorded, for the event stream.
-    pub fn subscribe(&self) -> broadcast::Receiver<std::sync::Arc<Entry>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Entry>> {
         self.arrivals.subscribe()
     }
 }
