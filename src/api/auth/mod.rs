@@ -14,7 +14,7 @@ pub mod models;
 mod otp;
 pub(crate) mod passkey_models;
 mod passkeys;
-mod session;
+pub(crate) mod session;
 pub(crate) mod social;
 mod social_users;
 mod tokens;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use time::Duration;
 
 use super::models::{AuthResponse, OneTimePasscodeResponse};
-use super::session::{Family, issue};
+use super::session::log_in;
 use crate::api::common::{
     active_user, deliver, destination, identifier, load_app, login_user, registering_user,
 };
@@ -176,10 +176,6 @@ pub async fn activate_otp(
         }
     };
     active_user(&state, &app.id, &user_id).await?;
-    state
-        .store
-        .record_login(&app.id, &user_id, Some(&channel), now)
-        .await?;
-    let auth_result = issue(&state, &app, &user_id, Family::New).await?;
+    let auth_result = log_in(&state, &app, &user_id, Some(&channel)).await?;
     Ok(Json(AuthResponse { auth_result }))
 }

@@ -11,7 +11,7 @@ use super::passkey_models::{
     CurrentUserDevicesStartRequest, LoginWebAuthnStartRequest, RegisterWebAuthnStartRequest,
     WebAuthnFinishRequest, WebAuthnStartResponse,
 };
-use super::session::{Family, issue};
+use super::session::log_in;
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::passkeys::{
     Purpose, begin, check_enabled, credential_ids, register_device, relying_party, take,
@@ -98,12 +98,7 @@ pub async fn register_webauthn_finish(
         &headers,
     )
     .await?;
-    let now = state.clock.timestamp();
-    state
-        .store
-        .record_login(&app.id, &user.id, None, now)
-        .await?;
-    let auth_result = issue(&state, &app, &user.id, Family::New).await?;
+    let auth_result = log_in(&state, &app, &user.id, None).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
 
@@ -159,12 +154,7 @@ pub async fn login_webauthn_finish(
     .await?;
     let device =
         verify_assertion(&state, &app, &handshake, &request.handshake_response, code).await?;
-    let now = state.clock.timestamp();
-    state
-        .store
-        .record_login(&app.id, &device.user_id, None, now)
-        .await?;
-    let auth_result = issue(&state, &app, &device.user_id, Family::New).await?;
+    let auth_result = log_in(&state, &app, &device.user_id, None).await?;
     Ok(Json(AuthResponse { auth_result }))
 }
 

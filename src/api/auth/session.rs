@@ -21,6 +21,23 @@ pub enum Family {
     Continue { id: String, expires_at: Timestamp },
 }
 
+/// A login that succeeded: counts it on the user (`login_count`, `last_login_at`, the channel
+/// it came through) and issues a new session. Passkeys, passcodes, social logins and the
+/// console's "sign in as" all end here.
+pub async fn log_in(
+    state: &AppState,
+    app: &App,
+    user_id: &str,
+    channel: Option<&str>,
+) -> ApiResult<AuthResult> {
+    let now = state.clock.timestamp();
+    state
+        .store
+        .record_login(&app.id, user_id, channel, now)
+        .await?;
+    issue(state, app, user_id, Family::New).await
+}
+
 pub async fn issue(
     state: &AppState,
     app: &App,

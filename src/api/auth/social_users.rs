@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::models::AuthResponse;
-use super::session::{self, Family};
+use super::session;
 use super::social::provider;
 use crate::api::common::{self, load_app};
 use crate::domain::app::App;
@@ -27,12 +27,7 @@ pub(super) async fn respond(
     app: &App,
     user_id: &str,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
-    let now = state.clock.timestamp();
-    state
-        .store
-        .record_login(&app.id, user_id, Some("email"), now)
-        .await?;
-    let auth_result = session::issue(state, app, user_id, Family::New).await?;
+    let auth_result = session::log_in(state, app, user_id, Some("email")).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
 
