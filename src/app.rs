@@ -110,6 +110,11 @@ impl Application {
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
             faults: Arc::new(crate::faults::Faults::default()),
             latency: std::time::Duration::from_millis(config.latency),
+            info: Arc::new(http::EmulatorInfo {
+                version: env!("CARGO_PKG_VERSION"),
+                ready: ready.clone(),
+                admin_key: config.admin_key.clone(),
+            }),
             shutdown: stopping,
         };
         Ok(Self {

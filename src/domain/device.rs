@@ -78,12 +78,20 @@ const KNOWN_AUTHENTICATORS: &[(&str, &str)] = &[
     (EMULATOR_AAGUID, "Emulator virtual authenticator"),
 ];
 
+/// The authenticator's name when its AAGUID is well known.
+pub fn authenticator_name(aaguid: &str) -> Option<&'static str> {
+    KNOWN_AUTHENTICATORS
+        .iter()
+        .find(|(id, _)| *id == aaguid)
+        .map(|(_, name)| *name)
+}
+
 /// The name a new device gets: the authenticator's when its AAGUID is well known, else the
 /// browser and system the user agent names, else "Passkey".
 // Emulator: Passage's own naming rules are unknown; this is what its console showed in spirit.
 pub fn default_friendly_name(aaguid: &str, user_agent: Option<&str>) -> String {
-    if let Some((_, name)) = KNOWN_AUTHENTICATORS.iter().find(|(id, _)| *id == aaguid) {
-        return (*name).to_owned();
+    if let Some(name) = authenticator_name(aaguid) {
+        return name.to_owned();
     }
     let Some(agent) = user_agent else {
         return "Passkey".to_owned();

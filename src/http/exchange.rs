@@ -16,6 +16,11 @@ use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::faults::{Action, Injection};
 use crate::journal::{self, Api, Entry};
 
+/// The header the web console sends with its own calls. They are the console looking, not the
+/// app under test acting: they skip faults, `--latency`, the log line and the journal, so a
+/// fault meant for an SDK never breaks the console and the journal shows only the app's calls.
+pub const CONSOLE_HEADER: &str = "x-passage-emulator-console";
+
 /// Which face a path belongs to, when it is journaled: the two Passage APIs, the social and
 /// hosted pages, and the emulator calls that change state (fixtures, reset, clock).
 fn journaled(method: &Method, path: &str) -> Option<Api> {
@@ -41,6 +46,9 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     let Some(api) = journaled(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
+    if request.headers().contains_key(CONSOLE_HEADER) {
+        return next.run(request).await;
+    }
     let keep = state.journal.enabled();
     let started = Instant::now();
     let time = state.clock.timestamp();

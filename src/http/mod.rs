@@ -3,11 +3,12 @@
 
 mod cors;
 mod exchange;
+pub use exchange::CONSOLE_HEADER;
 pub mod extract;
 pub mod query;
 mod routes;
 pub mod sse;
 mod state;
 
-pub use routes::{PublicPrefix, router, service, with_host_routing};
-pub use state::AppState;
+pub use routes::{PublicPrefix, router, service, unknown_route, with_host_routing};
+pub use state::{AppState, EmulatorInfo};

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             "/_emulator",
             api::emulator::routes().layer(DefaultBodyLimit::max(EMULATOR_BODY_LIMIT)),
         )
+        .route("/", axum::routing::get(api::emulator::console::root))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
@@ -56,7 +57,7 @@ pub fn router(state: AppState) -> Router {
 /// Emulator: Passage's per-status code lists have no generic "not found", so an unknown route
 /// answers 404 `app_not_found` with a message naming the method and path (a wrong method on a
 /// known path too: Passage's SDKs do not expect 405).
-async fn unknown_route(method: Method, uri: Uri) -> ApiError {
+pub async fn unknown_route(method: Method, uri: Uri) -> ApiError {
     ApiError::not_found(
         crate::error::ErrorCode::AppNotFound,
         format!(

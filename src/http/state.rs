@@ -32,9 +32,21 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// `--latency`: added to every Passage API answer.
     pub latency: std::time::Duration,
+    /// What the web console is told about this emulator (`GET /_emulator/info`).
+    pub info: Arc<EmulatorInfo>,
     /// Turns `true` when the server starts shutting down: long polls and event streams end, so
     /// that graceful shutdown does not wait for them.
     pub shutdown: watch::Receiver<bool>,
+}
+
+/// The emulator's addresses and keys, for the web console: the same facts as the ready file,
+/// plus the admin key the console uses for the Management API's console operations.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EmulatorInfo {
+    pub version: &'static str,
+    #[serde(flatten)]
+    pub ready: crate::ready::Ready,
+    pub admin_key: String,
 }
 
 impl AppState {

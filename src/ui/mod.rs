@@ -1,6 +1,8 @@
-//! Server-rendered pages (maud: HTML escaped by construction): the social providers' sign-in
-//! pages and the hosted sign-in page. No axum here: pages are strings.
+//! Pages the emulator serves: the web console (static files, [`console`]), and server-rendered
+//! pages (maud: HTML escaped by construction) for the social providers' sign-in and the hosted
+//! sign-in page. No axum here: pages are strings.
 
+pub mod console;
 mod hosted;
 mod provider;
 

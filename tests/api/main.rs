@@ -8,6 +8,7 @@ mod auth_users;
 mod authenticators;
 mod bad_input;
 mod cli;
+mod console;
 mod cors;
 mod current_user;
 mod devices;

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::http::header;
 use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
@@ -20,6 +22,7 @@ use crate::http::extract::ApiPath;
 use crate::http::query::query_pairs;
 use crate::http::sse;
 use crate::store::{MessageFilter, StoredMessage};
+use crate::ui::console;
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 500;
@@ -231,6 +234,26 @@ pub async fn get_message(
 ) -> ApiResult<Json<InboxMessage>> {
     let message = state.store.message(&id).await?.ok_or_else(not_found)?;
     Ok(Json(InboxMessage::from(message)))
+}
+
+/// `/_emulator/inbox/{id}/html`: the message's HTML as a page of its own, for the console's
+/// sandboxed frame. Its content policy is a sandbox too, so captured HTML never runs script
+/// or reaches the network, even when opened directly.
+pub async fn message_html(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let message = state.store.message(&id).await?.ok_or_else(not_found)?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            console::MESSAGE_CONTENT_SECURITY_POLICY,
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    Ok((headers, message.html).into_response())
 }
 
 /// Deletes every message matching the filters (all of them without filters).

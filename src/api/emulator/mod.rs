@@ -6,6 +6,7 @@ mod authenticator_models;
 mod authenticators;
 mod ca;
 mod clock;
+pub mod console;
 mod faults;
 mod fixtures;
 mod inbox;
@@ -22,6 +23,19 @@ use crate::http::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/info", get(console::info))
+        .route("/ui", get(console::ui_root))
+        .route("/ui/", get(console::ui_index))
+        .route("/ui/{*rest}", get(console::ui_path))
+        .route("/apps", get(console::list_apps))
+        .route(
+            "/apps/{app_id}/users/{user_id}/passkeys",
+            get(console::list_passkeys),
+        )
+        .route(
+            "/apps/{app_id}/users/{user_id}/sign-in",
+            post(console::sign_in),
+        )
         .route("/ca.pem", get(ca::ca_pem))
         .route("/fixtures", post(fixtures::load_fixtures))
         .route(
@@ -37,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/inbox/latest", get(inbox::latest_message))
         .route("/inbox/stream", get(inbox::stream_messages))
+        .route("/inbox/{message_id}/html", get(inbox::message_html))
         .route(
             "/inbox/{message_id}",
             get(inbox::get_message).delete(inbox::delete_message),
