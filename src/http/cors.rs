@@ -20,30 +20,31 @@ fn app_id_of(path: &str) -> Option<&str> {
 }
 
 pub fn auth_api(store: Store, any_origin: bool) -> CorsLayer {
-    let origins = if any_origin {
-        AllowOrigin::mirror_request()
-    } else {
-        AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &Parts| {
-            let store = store.clone();
-            let app_id = app_id_of(parts.uri.path()).map(str::to_owned);
-            async move {
-                let (Some(app_id), Ok(origin)) = (app_id, origin.to_str()) else {
-                    return false;
-                };
-                match store.app(&app_id).await {
-                    Ok(Some(app)) => {
-                        app.settings.auth_origin == origin
-                            || app
-                                .settings
-                                .additional_auth_origins
-                                .iter()
-                                .any(|o| o == origin)
-                    }
-                    _ => false,
-                }
+    let origins = AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &Parts| {
+        let store = store.clone();
+        let app_id = app_id_of(parts.uri.path()).map(str::to_owned);
+        async move {
+            let (Some(app_id), Ok(origin)) = (app_id, origin.to_str()) else {
+                return false;
+            };
+            // Only the Auth API, even with --cors-any-origin: the Management and emulator
+            // APIs are never for other sites' pages.
+            if any_origin {
+                return true;
             }
-        })
-    };
+            match store.app(&app_id).await {
+                Ok(Some(app)) => {
+                    app.settings.auth_origin == origin
+                        || app
+                            .settings
+                            .additional_auth_origins
+                            .iter()
+                            .any(|o| o == origin)
+                }
+                _ => false,
+            }
+        }
+    });
     CorsLayer::new()
         .allow_origin(origins)
         .allow_methods([

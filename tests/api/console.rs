@@ -17,10 +17,7 @@ fn no_redirects() -> reqwest::Client {
         .unwrap()
 }
 
-fn header(
-    response: &reqwest::Response,
-    name: impl reqwest::header::AsHeaderName,
-) -> &str {
+fn header(response: &reqwest::Response, name: impl reqwest::header::AsHeaderName) -> &str {
     response.headers().get(name).unwrap().to_str().unwrap()
 }
 

@@ -92,4 +92,23 @@ async fn cors_any_origin_allows_everyone() {
         header(&response, "access-control-allow-origin").as_deref(),
         Some("https://anywhere.example")
     );
+    // Not the Management API, nor the emulator's (which tells the console the admin key).
+    for path in [
+        format!("/api/v1/apps/{APP_ID}/users"),
+        "/_emulator/info".to_owned(),
+        "/_emulator/inbox".to_owned(),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("Origin", "https://anywhere.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            header(&response, "access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+    }
 }
