@@ -108,6 +108,20 @@ test("a passcode appears in the inbox within one second, without a reload", asyn
   await page.click("button[role=tab][data-tab=text]");
   assert.equal(await page.textContent("#message-text"), message.text);
 
+  // The keyboard: "/" goes to the filters; arrow keys move through the messages.
+  await auth("POST", "/login/otp", { identifier: "live@example.com" });
+  await page.waitForFunction(() => document.querySelectorAll("#messages button.item").length === 2);
+  await page.focus("#messages button.item >> nth=1");
+  await page.keyboard.press("ArrowUp");
+  const newest = await call(emulator.base, "GET", "/_emulator/inbox/latest?to=live@example.com");
+  await page.waitForFunction((otp) => document.getElementById("message-otp")?.textContent === otp, newest.otp);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), newest.id);
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "filter-to");
+  await call(emulator.base, "DELETE", `/_emulator/inbox/${newest.id}`);
+  await page.reload();
+  await page.waitForSelector("#messages button.item");
+
   // Filters narrow the list; delete removes the message from the inbox.
   await page.fill("#filter-to", "nobody@example.com");
   await page.waitForSelector("#messages .empty");
@@ -233,7 +247,7 @@ test("reset asks first, then empties users and the inbox", async () => {
   assert.equal((await mgmt("GET", "/users")).total_users, 0);
 });
 
-test("the apps view creates and deletes an API key and rotates the signing key", async () => {
+test("the apps view creates and deletes an API key, adds a metadata field and rotates the signing key", async () => {
   await open("/apps");
   await page.waitForSelector("#jwks-keys li");
   const before = await call(emulator.base, "GET", `/auth/v1/apps/${APP_ID}/.well-known/jwks.json`);
@@ -245,6 +259,13 @@ test("the apps view creates and deletes an API key and rotates the signing key",
   await page.click('button[aria-label="Delete API key console"]');
   await page.click("#confirm-ok");
   await page.waitForSelector('button[aria-label="Delete API key console"]', { state: "detached" });
+
+  // A metadata field added in the form is part of the app's schema.
+  await page.fill("#field-name", "Favourite colour");
+  await page.click("#metadata-schema + form button[type=submit]");
+  await page.waitForSelector("#metadata-schema table");
+  const { user_metadata_schema: schema } = await mgmt("GET", "/user-metadata");
+  assert.deepEqual(schema.map((f) => [f.friendly_name, f.type]), [["Favourite colour", "string"]]);
 
   await page.click("#rotate-key");
   await page.click("#confirm-ok");

@@ -69,6 +69,16 @@ document.addEventListener("click", (event) => {
 });
 window.addEventListener("popstate", show);
 
+// Keyboard: "/" jumps to the view's search or first filter (as in GitHub and Mailpit).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.metaKey || event.ctrlKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const target = main.querySelector("input[type=search], input, select");
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+});
+
 // The header's clock: read from the emulator, then ticked locally between reads.
 const clockNow = document.getElementById("clock-now");
 const clockOffset = document.getElementById("clock-offset");
@@ -148,7 +158,7 @@ document.getElementById("reset").addEventListener("click", async () => {
 info().then(
   (emulator) => {
     const url = document.getElementById("emulator-url");
-    url.textContent = emulator.url;
+    url.textContent = emulator.url.replace(/^https?:\/\//, "");
     url.title = `Emulator ${emulator.version} at ${emulator.url}`;
   },
   () => {},

@@ -164,7 +164,7 @@ NODE_EXTRA_CA_CERTS=passage-ca.pem SSL_CERT_FILE=passage-ca.pem your-backend`],
       onsubmit: async (event) => {
         event.preventDefault();
         const body = { friendly_name: name.value.trim(), type: type.value, profile: profile.checked, registration: registration.checked };
-        if (await attempt(() => mgmt("POST", `/apps/${appId}/user-metadata`, body), "Field added")) {
+        if (await attempt(() => mgmt("POST", `/apps/${appId}/user-metadata`, [body]), "Field added")) {
           name.value = "";
           schema();
         }

@@ -18,7 +18,18 @@ const KIND_NAMES = Object.fromEntries(KINDS);
 export async function render(main) {
   const state = { ...query(), messages: [] };
   const appList = await apps();
-  const list = h("ul", { class: "list", id: "messages", "aria-label": "Messages" });
+  const list = h("ul", { class: "list", id: "messages", "aria-label": "Messages (arrow keys move between them)" });
+  // Up and down move through the messages, opening each, as in a mail client.
+  list.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const items = [...list.querySelectorAll("button.item")];
+    const at = items.indexOf(document.activeElement);
+    const next = items[at + (event.key === "ArrowDown" ? 1 : -1)];
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+    next.click();
+  });
   const viewer = h("section", { class: "panel", id: "message", "aria-live": "polite" });
   const count = h("span", { class: "muted", id: "message-count" });
   const to = h("input", { id: "filter-to", type: "search", placeholder: "ada@example.com", value: state.to ?? "" });
@@ -71,8 +82,8 @@ export async function render(main) {
     fill(list, state.messages.length ? state.messages.map((m) => item(m, false)) : empty());
     showCount();
     const selected = state.messages.find((m) => m.id === state.message);
+    // A message named in the URL that is gone (or filtered out) gives way to the newest.
     if (selected) open(selected);
-    else if (state.message) openById(state.message);
     else if (state.messages.length) open(state.messages[0]);
     else fill(viewer, h("p", { class: "empty" }, "Select a message."));
   }
@@ -109,14 +120,6 @@ export async function render(main) {
         ),
       ),
     );
-  }
-
-  async function openById(id) {
-    try {
-      open(await api("GET", `/_emulator/inbox/${encodeURIComponent(id)}`));
-    } catch {
-      fill(viewer, h("p", { class: "empty" }, "That message is gone."));
-    }
   }
 
   function open(message) {

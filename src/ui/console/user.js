@@ -32,7 +32,7 @@ export async function render(main, { userId }) {
       main,
       h("p", {}, h("a", { href: `${UI}/users?app=${encodeURIComponent(appId)}` }, "← Users")),
       h("div", { class: "row" }, h("h1", { class: "grow" }, name), statusBadge(user.status)),
-      h("div", { class: "row", id: "user-actions" },
+      h("div", { class: "bar", id: "user-actions" },
         h("button", { type: "button", class: "primary", id: "sign-in-as", onclick: signIn }, "Sign in as"),
         user.status === "inactive"
           ? h("button", { type: "button", onclick: () => act("PATCH", "/activate", "Activated") }, "Activate")
