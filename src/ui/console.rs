@@ -32,54 +32,30 @@ pub struct Asset {
 }
 
 const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// A file of `src/ui/console/`, embedded.
+macro_rules! asset {
+    ($name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_str!(concat!("console/", $name)),
+        }
+    };
+}
 
 /// Every file under `/_emulator/ui/assets/`.
 pub const ASSETS: [Asset; 9] = [
-    Asset {
-        name: "console.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("console/console.css"),
-    },
-    Asset {
-        name: "app.js",
-        content_type: JS,
-        body: include_str!("console/app.js"),
-    },
-    Asset {
-        name: "dom.js",
-        content_type: JS,
-        body: include_str!("console/dom.js"),
-    },
-    Asset {
-        name: "inbox.js",
-        content_type: JS,
-        body: include_str!("console/inbox.js"),
-    },
-    Asset {
-        name: "users.js",
-        content_type: JS,
-        body: include_str!("console/users.js"),
-    },
-    Asset {
-        name: "user.js",
-        content_type: JS,
-        body: include_str!("console/user.js"),
-    },
-    Asset {
-        name: "requests.js",
-        content_type: JS,
-        body: include_str!("console/requests.js"),
-    },
-    Asset {
-        name: "authenticators.js",
-        content_type: JS,
-        body: include_str!("console/authenticators.js"),
-    },
-    Asset {
-        name: "apps.js",
-        content_type: JS,
-        body: include_str!("console/apps.js"),
-    },
+    asset!("console.css", CSS),
+    asset!("app.js", JS),
+    asset!("dom.js", JS),
+    asset!("inbox.js", JS),
+    asset!("users.js", JS),
+    asset!("user.js", JS),
+    asset!("requests.js", JS),
+    asset!("authenticators.js", JS),
+    asset!("apps.js", JS),
 ];
 
 pub fn asset(name: &str) -> Option<Asset> {
@@ -111,6 +87,32 @@ mod tests {
         }
         for path in ["nope", "users/a/b", "assets", "inboxes"] {
             assert!(!is_view(path), "{path}");
+        }
+    }
+
+    /// Every module a script imports is served, and the shell preloads every module, so
+    /// that a new file cannot be forgotten in `ASSETS` or in the shell.
+    #[test]
+    fn every_import_is_served_and_preloaded() {
+        for script in ASSETS.iter().filter(|asset| asset.name.ends_with(".js")) {
+            for line in script
+                .body
+                .lines()
+                .filter(|line| line.contains(" from \"./"))
+            {
+                let name = line
+                    .split("\"./")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next());
+                let name = name.unwrap_or_default();
+                assert!(asset(name).is_some(), "{} imports {name}", script.name);
+            }
+            let preload = format!(r#"="/_emulator/ui/assets/{}""#, script.name);
+            assert!(
+                SHELL.contains(&preload),
+                "the shell does not load {}",
+                script.name
+            );
         }
     }
 

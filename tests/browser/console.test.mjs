@@ -73,6 +73,16 @@ test("/ redirects to the console, and every view loads from its own URL", async 
     assert.match(await page.title(), new RegExp(title), path);
     const current = await page.getAttribute("nav a[aria-current=page]", "data-view");
     assert.equal(current, path.split("/")[1].split("?")[0], path);
+    // Every control has a name a screen reader can say.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea, button, a[href]")]
+        .filter((control) => {
+          const name = control.getAttribute("aria-label") || (control.labels?.length ? "label" : control.textContent.trim());
+          return !name;
+        })
+        .map((control) => control.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, [], path);
   }
   assert.deepEqual(problems, []);
   const missing = await open("/nowhere");
