@@ -5,6 +5,7 @@ mod cors;
 mod exchange;
 pub use exchange::CONSOLE_HEADER;
 pub mod extract;
+mod panics;
 pub mod query;
 mod routes;
 pub mod sse;

@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", axum::routing::get(api::emulator::console::root))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
+        // Innermost, so that a panic's 500 is journaled and logged like any answer.
+        .layer(axum::middleware::from_fn(super::panics::catch_panic))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             super::exchange::exchange,

@@ -245,6 +245,13 @@ impl Assertion {
 pub fn parse_assertion(response: &[u8], discoverable: bool) -> Result<Assertion, CeremonyError> {
     let context = "handshake_response is not a WebAuthn assertion";
     if discoverable {
+        // webauthn_rp's relaxed parser lets a discoverable answer through without a user
+        // handle, and the crate then panics reading it (`unreachable!`): refuse it here.
+        if !has_user_handle(response) {
+            return Err(CeremonyError(format!(
+                "{context}: a usernameless answer needs response.userHandle"
+            )));
+        }
         DiscoverableAuthentication::from_json_relaxed(response)
             .map(Assertion::Discoverable)
             .map_err(|e| failed(context, e))
@@ -253,6 +260,16 @@ pub fn parse_assertion(response: &[u8], discoverable: bool) -> Result<Assertion,
             .map(Assertion::NonDiscoverable)
             .map_err(|e| failed(context, e))
     }
+}
+
+/// Whether `response.userHandle` of an assertion's JSON is a non-empty string.
+fn has_user_handle(response: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(response).is_ok_and(|value| {
+        value
+            .pointer("/response/userHandle")
+            .and_then(Value::as_str)
+            .is_some_and(|handle| !handle.is_empty())
+    })
 }
 
 pub fn finish_login(

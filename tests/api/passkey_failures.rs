@@ -311,3 +311,41 @@ async fn an_inactive_user_cannot_log_in_with_a_passkey() {
     );
     app.stop().await;
 }
+
+/// A usernameless answer with a real credential id, `"userHandle": null` and client data that
+/// is not JSON: refused like any failed ceremony (it once made webauthn_rp panic, closing the
+/// connection without an answer). The same through Passkey Flex without a transaction.
+#[tokio::test]
+async fn a_usernameless_answer_without_a_user_handle_is_refused_not_a_crash() {
+    let app = spawn_app().await;
+    let (phone, _) = ada(&app).await;
+    let identified = login_start(&app, Some("ada@example.com")).await.body;
+    let genuine = answer(&app, &phone, "login", &identified).await;
+    let forged = |started: &Value| {
+        let mut response = genuine["handshake_response"].clone();
+        response["response"]["userHandle"] = Value::Null;
+        response["response"]["clientDataJSON"] = json!(b64_encode(b"not json at all"));
+        json!({"handshake_id": started["handshake"]["id"], "handshake_response": response})
+    };
+    let started = login_start(&app, None).await.body;
+    let refused = finish_login(&app, forged(&started)).await;
+    assert_error(&refused, 401, "discoverable_login_failed", "");
+
+    let flex = auth(
+        &app,
+        Method::POST,
+        "/authenticate/transactions/webauthn/start",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(flex.status, StatusCode::OK, "{}", flex.text);
+    let refused = auth(
+        &app,
+        Method::POST,
+        "/authenticate/transactions/webauthn/finish",
+        Some(forged(&flex.body)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    app.stop().await;
+}
