@@ -105,6 +105,10 @@ impl Application {
             clock,
             admin_key_hash: Arc::from(hash_secret(&config.admin_key)),
             relay,
+            allowed_hosts: Arc::new(http::AllowedHosts::new(
+                &config.allowed_hosts,
+                &config.tls_names,
+            )),
             cors_any_origin: config.cors_any_origin,
             ca,
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),

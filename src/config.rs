@@ -183,6 +183,17 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_TLS_LISTEN")]
     pub tls_listen: Option<String>,
 
+    /// A host name requests may use besides IP addresses, localhost, the Passage hosts and the
+    /// --tls-names (a guard against DNS rebinding): a name, `.example.test` for it and its
+    /// subdomains, or `*` for any. Repeat for several; the environment variable takes a
+    /// comma-separated list.
+    #[arg(
+        long = "allowed-host",
+        env = "PASSAGE_EMULATOR_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+
     /// Another name (DNS name or IP address) for the TLS certificate; repeat for several.
     #[arg(
         long = "tls-name",
@@ -263,6 +274,7 @@ impl Config {
             data_dir: PathBuf::from(".passage-emulator"),
             tls_listen: None,
             tls_names: Vec::new(),
+            allowed_hosts: Vec::new(),
             proxy_listen: None,
             log_format: LogFormat::Text,
             quiet: false,

@@ -5,6 +5,8 @@ mod cors;
 mod exchange;
 pub use exchange::CONSOLE_HEADER;
 pub mod extract;
+mod guard;
+pub use guard::AllowedHosts;
 mod panics;
 pub mod query;
 mod routes;

@@ -53,6 +53,12 @@ pub fn router(state: AppState) -> Router {
         ))
         // Failures are in the one line per call (http::exchange); TraceLayer stays for RUST_LOG=tower_http=debug.
         .layer(TraceLayer::new_for_http().on_failure(()))
+        // Outermost: a request for a host this emulator does not serve, or a cross-site call
+        // that would change its state, goes no further.
+        .layer(axum::middleware::from_fn_with_state(
+            state.allowed_hosts.clone(),
+            super::guard::guard,
+        ))
         .with_state(state)
 }
 

@@ -22,6 +22,8 @@ pub struct AppState {
     pub admin_key_hash: Arc<str>,
     /// `--smtp-relay`: where captured email is copied to, if anywhere.
     pub relay: Option<SmtpRelay>,
+    /// The hosts requests may name, and the origins state-changing calls may come from.
+    pub allowed_hosts: Arc<super::guard::AllowedHosts>,
     /// `--cors-any-origin`: the Auth API answers every origin.
     pub cors_any_origin: bool,
     /// The local CA in `--data-dir`, made or loaded at first use.

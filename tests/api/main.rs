@@ -18,6 +18,7 @@ mod faults;
 mod fixture_passkeys;
 mod fixtures;
 mod flex;
+mod guard;
 mod helpers;
 mod hosted;
 mod inbox;
