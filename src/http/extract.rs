@@ -200,6 +200,37 @@ impl FromRequestParts<AppState> for AdminAuth {
     }
 }
 
+/// A caller of a console operation on an app (changing or deleting it, its API keys, its
+/// metadata schema): the app exists and the bearer is the emulator's admin key. An app's own
+/// API key covers the SDKs' operations only, as in Passage, where these were the console's.
+#[derive(Debug, Clone)]
+pub struct ConsoleAuth {
+    pub app_id: String,
+}
+
+impl FromRequestParts<AppState> for ConsoleAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let app_id = path_app_id(parts).await?;
+        let key_hash = hash_secret(bearer(parts, "API key")?);
+        if !state.store.app_exists(&app_id).await? {
+            return Err(ApiError::app_not_found());
+        }
+        if key_hash == *state.admin_key_hash {
+            Ok(Self { app_id })
+        } else {
+            Err(ApiError::invalid_access_token(
+                "This console operation needs the emulator's admin key (--admin-key); an \
+                 app's API key covers the SDKs' operations only.",
+            ))
+        }
+    }
+}
+
 /// A caller of `GET /apps/{app_id}`, whose bearer is optional in Passage's spec
 /// (`security: [{}, {bearerAuth: []}]`): no credential is fine, a wrong one is not.
 #[derive(Debug, Clone)]

@@ -114,3 +114,57 @@ async fn a_key_of_one_app_does_not_open_another() {
         &format!("not valid for app {other}"),
     );
 }
+
+/// Console operations (changing or deleting the app, its API keys, its metadata schema) need
+/// the admin key: an app's own key covers the SDKs' operations only. (A fuzzer once deleted
+/// the default app with its own key.)
+#[tokio::test]
+async fn console_operations_need_the_admin_key() {
+    let app = spawn_app().await;
+    let base = format!("/api/v1/apps/{APP_ID}");
+    let calls = [
+        (Method::PATCH, base.clone(), json!({"name": "Renamed"})),
+        (Method::DELETE, base.clone(), json!({})),
+        (Method::GET, format!("{base}/api-keys"), json!({})),
+        (
+            Method::POST,
+            format!("{base}/api-keys"),
+            json!({"name": "mine"}),
+        ),
+        (Method::GET, format!("{base}/user-metadata"), json!({})),
+        (
+            Method::POST,
+            format!("{base}/user-metadata"),
+            json!([{"friendly_name": "Plan", "type": "string", "profile": true, "registration": false}]),
+        ),
+    ];
+    for (method, path, body) in &calls {
+        let refused = app
+            .send(method.clone(), path, Some(API_KEY), Some(body))
+            .await;
+        assert_error(&refused, 401, "invalid_access_token", "admin key");
+    }
+    // Nothing changed: the app is there, unrenamed, without new keys or fields.
+    let info = app.send(Method::GET, &base, Some(API_KEY), None).await;
+    assert_eq!(info.body["app"]["name"], "Passage Emulator Default App");
+    assert_eq!(info.body["app"]["user_metadata_schema"], json!([]));
+    for (method, path, body) in calls
+        .iter()
+        .filter(|(method, ..)| *method != Method::DELETE)
+    {
+        let done = app
+            .send(method.clone(), path, Some(ADMIN_KEY), Some(body))
+            .await;
+        assert!(done.status.is_success(), "{method} {path}: {}", done.text);
+    }
+    let unknown = app
+        .send(
+            Method::GET,
+            "/api/v1/apps/noSuchApp00000000000001/api-keys",
+            Some(ADMIN_KEY),
+            None,
+        )
+        .await;
+    assert_error(&unknown, 404, "app_not_found", "");
+    app.stop().await;
+}

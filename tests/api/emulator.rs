@@ -105,7 +105,12 @@ async fn reset_forgets_users_but_keeps_apps() {
     assert_eq!(kept.body["total_users"], json!(1));
     // The app, its key and its schema are still there.
     let schema = app
-        .send(Method::GET, &format!("{shop}/user-metadata"), key, None)
+        .send(
+            Method::GET,
+            &format!("{shop}/user-metadata"),
+            Some(ADMIN_KEY),
+            None,
+        )
         .await;
     assert_eq!(
         schema.body["user_metadata_schema"]

@@ -61,11 +61,21 @@ async fn loading_twice_leaves_one_copy_and_restores_fixture_values() {
         .await;
     assert_eq!(devices.body["devices"].as_array().unwrap().len(), 2);
     let keys = app
-        .send(Method::GET, &format!("{SHOP}/api-keys"), KEY, None)
+        .send(
+            Method::GET,
+            &format!("{SHOP}/api-keys"),
+            Some(ADMIN_KEY),
+            None,
+        )
         .await;
     assert_eq!(keys.body["api_keys"].as_array().unwrap().len(), 1);
     let schema = app
-        .send(Method::GET, &format!("{SHOP}/user-metadata"), KEY, None)
+        .send(
+            Method::GET,
+            &format!("{SHOP}/user-metadata"),
+            Some(ADMIN_KEY),
+            None,
+        )
         .await;
     assert_eq!(
         schema.body["user_metadata_schema"]

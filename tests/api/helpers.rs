@@ -107,12 +107,18 @@ impl TestApp {
         reply(request.send().await.expect("request sent")).await
     }
 
-    /// Management API call on the default app with its API key; `path` follows `/apps/{id}`.
+    /// Management API call on the default app, with the key its caller would hold: the app's
+    /// API key for the SDKs' operations, the admin key for the console's (changing or
+    /// deleting the app, its API keys, its metadata schema). `path` follows `/apps/{id}`.
     pub async fn mgmt(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let console = (path.is_empty() && method != Method::GET)
+            || path.starts_with("/api-keys")
+            || path.starts_with("/user-metadata");
+        let key = if console { ADMIN_KEY } else { API_KEY };
         self.send(
             method,
             &format!("/api/v1/apps/{APP_ID}{path}"),
-            Some(API_KEY),
+            Some(key),
             body.as_ref(),
         )
         .await

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::helpers::{API_KEY, APP_ID, TestApp, assert_error, redact_time, spawn_app, spawn_with};
+use super::helpers::{ADMIN_KEY, API_KEY, APP_ID, TestApp, assert_error, redact_time, spawn_app, spawn_with};
 use super::inbox_wait::next_event;
 use super::session_helpers::auth;
 use passage_emulator::config::Config;
@@ -239,7 +239,7 @@ async fn redaction_masks_secrets_and_size_zero_turns_the_journal_off() {
         .send(
             Method::POST,
             &format!("/api/v1/apps/{APP_ID}/api-keys"),
-            Some(API_KEY),
+            Some(ADMIN_KEY),
             Some(&json!({"name": "ci"})),
         )
         .await;

@@ -270,8 +270,6 @@ async fn every_user_endpoint_needs_the_apps_key() {
             Method::DELETE,
             format!("{base}/users/{id}/devices/someDevice"),
         ),
-        (Method::GET, format!("{base}/api-keys")),
-        (Method::GET, format!("{base}/user-metadata")),
     ];
     for (method, path) in calls {
         let missing = app

@@ -10,7 +10,7 @@ use crate::domain::ids::{hash_secret, is_plausible_id, new_id, random_alphanumer
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiPath, ManagementAuth};
+use crate::http::extract::{ApiJson, ApiPath, ConsoleAuth};
 use crate::store::{self, NewApiKey};
 
 const KEY_LEN: usize = 48;
@@ -86,7 +86,7 @@ fn key_not_found() -> ApiError {
 /// Passage: `list-apikeys`.
 pub async fn list_api_keys(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
 ) -> ApiResult<Json<ListApiKeysResponse>> {
     let keys = state.store.api_keys(&auth.app_id).await?;
     Ok(Json(ListApiKeysResponse {
@@ -97,7 +97,7 @@ pub async fn list_api_keys(
 /// Passage: `create-apikey` (200, as in Passage's spec).
 pub async fn create_api_key(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiJson(request): ApiJson<ApiKeyRequest>,
 ) -> ApiResult<Json<CreateApiKeyResponse>> {
     let name = checked_name(request.name)?;
@@ -148,7 +148,7 @@ async fn key_response(
 /// Passage: `get-apikey`.
 pub async fn get_api_key(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, key_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     key_response(&state, &auth.app_id, &key_id).await
@@ -157,7 +157,7 @@ pub async fn get_api_key(
 /// Passage: `update-apikey` (renames it).
 pub async fn update_api_key(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, key_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<ApiKeyRequest>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
@@ -176,7 +176,7 @@ pub async fn update_api_key(
 /// Passage: `delete-apikey`: 200 with an empty body. Requests with that key fail from now on.
 pub async fn delete_api_key(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, key_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     if is_plausible_id(&key_id) && state.store.delete_api_key(&auth.app_id, &key_id).await? {

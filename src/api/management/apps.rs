@@ -16,9 +16,7 @@ use crate::domain::ids::new_id;
 use crate::domain::tokens::SigningKey;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
-use crate::http::extract::{
-    AdminAuth, ApiJson, ManagementAuth, OptionalManagementAuth, from_value,
-};
+use crate::http::extract::{AdminAuth, ApiJson, ConsoleAuth, OptionalManagementAuth, from_value};
 
 async fn app_response(state: &AppState, app_id: &str) -> ApiResult<Json<AppResponse>> {
     let app = state
@@ -97,7 +95,7 @@ pub async fn create_app(
 /// `UpdateAppRequest`, so that tests can switch auth methods, lifetimes and the like.
 pub async fn update_app(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiJson(patch): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Json<AppResponse>> {
     let app = state
@@ -151,10 +149,7 @@ fn merge_patch(target: &mut Value, patch: Value) {
 }
 
 /// Passage: `delete-app`: 200 with an empty body; the app's users, keys and devices go too.
-pub async fn delete_app(
-    State(state): State<AppState>,
-    auth: ManagementAuth,
-) -> ApiResult<StatusCode> {
+pub async fn delete_app(State(state): State<AppState>, auth: ConsoleAuth) -> ApiResult<StatusCode> {
     if state.store.delete_app(&auth.app_id).await? {
         Ok(StatusCode::OK)
     } else {

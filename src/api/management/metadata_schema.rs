@@ -10,7 +10,7 @@ use crate::domain::ids::{is_plausible_id, new_id};
 use crate::domain::metadata::{UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiJsonArray, ApiPath, ManagementAuth};
+use crate::http::extract::{ApiJson, ApiJsonArray, ApiPath, ConsoleAuth};
 use crate::store::WriteError;
 
 /// Passage: `UserMetadataSchemaResponse`.
@@ -70,7 +70,7 @@ async fn schema_response(
 /// Passage: `get-app-metadata-schema`.
 pub async fn get_app_metadata_schema(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
 ) -> ApiResult<Json<UserMetadataSchemaResponse>> {
     schema_response(&state, &auth.app_id).await
 }
@@ -79,7 +79,7 @@ pub async fn get_app_metadata_schema(
 /// schema.
 pub async fn add_app_metadata_schema(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiJsonArray(request): ApiJsonArray<CreateUserMetadataField>,
 ) -> ApiResult<Json<UserMetadataSchemaResponse>> {
     let mut fields: Vec<UserMetadataField> = Vec::with_capacity(request.len());
@@ -135,7 +135,7 @@ async fn field(state: &AppState, app_id: &str, field_id: &str) -> ApiResult<User
 /// Passage: `get-metadata-field`.
 pub async fn get_metadata_field(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, field_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<UserMetadataFieldResponse>> {
     let user_metadata_field = field(&state, &auth.app_id, &field_id).await?;
@@ -147,7 +147,7 @@ pub async fn get_metadata_field(
 /// Passage: `update-metadata-field` (friendly name and flags; name and type are fixed).
 pub async fn update_metadata_field(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, field_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<UpdateUserMetadataField>,
 ) -> ApiResult<Json<UserMetadataFieldResponse>> {
@@ -179,7 +179,7 @@ pub async fn update_metadata_field(
 /// stored; new writes of that field are refused.
 pub async fn delete_metadata_field(
     State(state): State<AppState>,
-    auth: ManagementAuth,
+    auth: ConsoleAuth,
     ApiPath((_, field_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     if is_plausible_id(&field_id)
