@@ -41,7 +41,8 @@ impl Application {
         crate::domain::jwt_provider::install();
         let store = Store::open(&config.database).await?;
         let clock = Clock::system();
-        let files = if config.fixtures.is_empty() {
+        let builtin = config.fixtures.is_empty();
+        let files = if builtin {
             vec![FixtureFile::parse(
                 "fixtures/default.json (built in)",
                 DEFAULT_FIXTURE,
@@ -99,6 +100,12 @@ impl Application {
             tls.as_ref().and_then(|tls| tls.proxy_addr),
             ca_file,
         );
+        // Reset restores the built-in default app as it was; fixtures given with --fixtures
+        // are the user's to reload.
+        let builtin_fixtures = match builtin {
+            true => files.into_iter().next().map(Arc::new),
+            false => None,
+        };
         let (shutdown, stopping) = watch::channel(false);
         let state = AppState {
             store,
@@ -110,6 +117,7 @@ impl Application {
                 &config.tls_names,
             )),
             cors_any_origin: config.cors_any_origin,
+            builtin_fixtures,
             ca,
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
             faults: Arc::new(crate::faults::Faults::default()),

@@ -24,6 +24,8 @@ pub struct AppState {
     pub relay: Option<SmtpRelay>,
     /// The hosts requests may name, and the origins state-changing calls may come from.
     pub allowed_hosts: Arc<super::guard::AllowedHosts>,
+    /// The built-in default app's fixture, when no --fixtures were given: reset reloads it.
+    pub builtin_fixtures: Option<Arc<crate::domain::fixtures::FixtureFile>>,
     /// `--cors-any-origin`: the Auth API answers every origin.
     pub cors_any_origin: bool,
     /// The local CA in `--data-dir`, made or loaded at first use.

@@ -132,3 +132,37 @@ async fn reset_forgets_users_but_keeps_apps() {
         .await;
     assert_error(&reply, 404, "app_not_found", "App not found.");
 }
+
+/// The built-in default app comes back from reset as it started, even deleted; an app from
+/// --fixtures is the user's (fixtures reload it).
+#[tokio::test]
+async fn reset_restores_the_built_in_default_app() {
+    let app = spawn_app().await;
+    let renamed = app
+        .mgmt(
+            Method::PATCH,
+            "",
+            Some(json!({"name": "Renamed", "session_timeout_length": 60})),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    let deleted = app.mgmt(Method::DELETE, "", None).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text);
+    assert_eq!(
+        app.mgmt(Method::GET, "/users", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let reset = app.send(Method::POST, "/_emulator/reset", None, None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+    let info = app.mgmt(Method::GET, "", None).await;
+    assert_eq!(info.status, StatusCode::OK, "{}", info.text);
+    assert_eq!(info.body["app"]["name"], "Passage Emulator Default App");
+    assert_eq!(info.body["app"]["session_timeout_length"], 3600);
+    // Its fixture key works again.
+    assert_eq!(
+        app.mgmt(Method::GET, "/users", None).await.status,
+        StatusCode::OK
+    );
+    app.stop().await;
+}

@@ -3,7 +3,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::helpers::{ADMIN_KEY, API_KEY, APP_ID, TestApp, assert_error, redact_time, spawn_app, spawn_with};
+use super::helpers::{
+    ADMIN_KEY, API_KEY, APP_ID, TestApp, assert_error, redact_time, spawn_app, spawn_with,
+};
 use super::inbox_wait::next_event;
 use super::session_helpers::auth;
 use passage_emulator::config::Config;

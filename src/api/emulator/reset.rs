@@ -1,5 +1,6 @@
 //! `POST /_emulator/reset`: forget what tests did (users and their devices, and everything
 //! issued to them) but keep apps, their settings and keys. `?app_id=` limits it to one app.
+//! The built-in default app (no --fixtures) is restored as it started.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -37,6 +38,13 @@ pub async fn reset(
         }
     }
     let users = state.store.reset(query.app_id.as_deref()).await?;
+    if let Some(file) = &state.builtin_fixtures {
+        // The built-in default app comes back as it started: settings, keys, schema (and the
+        // app itself, if a test deleted it).
+        crate::seed::load_fixtures(&state.store, &state.clock, file)
+            .await
+            .map_err(ApiError::internal)?;
+    }
     if query.journal {
         state.journal.clear();
     }
