@@ -361,3 +361,21 @@ async fn reads_after_writes_are_fresh() {
         .await;
     assert_error(&foreign, 404, "user_not_found", "User not found.");
 }
+
+/// Fictional test numbers (555-01xx, Ofcom's drama range) are users' phones like any other.
+#[tokio::test]
+async fn fictional_phone_numbers_are_accepted() {
+    let app = spawn_app().await;
+    for (phone, stored) in [
+        ("+15555550123", "+15555550123"),
+        ("+44 7700 900123", "+447700900123"),
+    ] {
+        let user = app.create_user(json!({ "phone": phone })).await;
+        assert_eq!(user["phone"], stored);
+    }
+    let refused = app
+        .mgmt(Method::POST, "/users", Some(json!({"phone": "+1555555"})))
+        .await;
+    assert_error(&refused, 400, "invalid_request", "E.164");
+    app.stop().await;
+}
