@@ -152,6 +152,8 @@ impl AppSettings {
             return Err("session_timeout_length: must be at least 5 (seconds)".into());
         }
         for (name, ttl) in [
+            ("session_timeout_length", self.session_timeout_length),
+            ("auth_fallback_method_ttl", self.auth_fallback_method_ttl),
             ("auth_methods.otp.ttl", self.auth_methods.otp.ttl),
             (
                 "auth_methods.magic_link.ttl",
@@ -166,10 +168,20 @@ impl AppSettings {
             if ttl < 1 {
                 return Err(format!("{name}: must be a positive number of seconds"));
             }
+            if ttl > MAX_DURATION_SECONDS {
+                return Err(format!(
+                    "{name}: must be at most {MAX_DURATION_SECONDS} seconds (ten years)"
+                ));
+            }
         }
         self.social_connections.validate()
     }
 }
+
+/// Emulator: the longest session, passcode, link or refresh lifetime an app may set. Passage's
+/// own limits are unknown; ten years is past any test's needs and keeps every expiry computed
+/// from them a valid date.
+pub const MAX_DURATION_SECONDS: i64 = 10 * 365 * 24 * 60 * 60;
 
 fn check_origin(field: &str, origin: &str) -> Result<(), String> {
     let parsed = url::Url::parse(origin)

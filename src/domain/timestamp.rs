@@ -22,7 +22,9 @@ impl Timestamp {
 
     /// This time plus a span (whole microseconds).
     pub fn plus(self, span: time::Duration) -> Self {
-        Self(self.0.saturating_add(span.whole_microseconds() as i64))
+        let micros = span.whole_microseconds();
+        let micros = i64::try_from(micros).unwrap_or(if micros < 0 { i64::MIN } else { i64::MAX });
+        Self(self.0.saturating_add(micros))
     }
 
     pub fn datetime(self) -> OffsetDateTime {

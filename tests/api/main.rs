@@ -12,6 +12,7 @@ mod console;
 mod cors;
 mod current_user;
 mod devices;
+mod edges;
 mod emulator;
 mod exec;
 mod faults;

@@ -45,9 +45,17 @@ pub async fn set_clock(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SetClockRequest>,
 ) -> ApiResult<Json<ClockResponse>> {
+    let offset = state.clock.offset().whole_seconds();
     match (request.advance_seconds, request.now) {
-        (Some(seconds), None) => state.clock.advance(Duration::seconds(seconds)),
-        (None, Some(at)) => state.clock.set(at.datetime()),
+        (Some(seconds), None) => {
+            within_reach(offset.checked_add(seconds))?;
+            state.clock.advance(Duration::seconds(seconds));
+        }
+        (None, Some(at)) => {
+            let system = time::OffsetDateTime::now_utc().unix_timestamp();
+            within_reach(at.unix_seconds().checked_sub(system))?;
+            state.clock.set(at.datetime());
+        }
         _ => {
             return Err(ApiError::invalid_request(
                 "Send exactly one of {\"advance_seconds\": N} and {\"now\": \"<RFC 3339>\"}.",
@@ -55,6 +63,22 @@ pub async fn set_clock(
         }
     }
     Ok(response(&state))
+}
+
+/// Emulator: how far the clock may be moved from the system clock, either way. A hundred
+/// years covers every expiry a test needs and keeps every time the emulator writes a valid
+/// date (i64::MIN seconds once read back as 9999-12-31).
+const MAX_OFFSET_SECONDS: i64 = 100 * 366 * 24 * 60 * 60;
+
+/// A 400 unless the clock's new distance from the system clock is within a hundred years.
+fn within_reach(offset: Option<i64>) -> ApiResult<()> {
+    match offset {
+        Some(offset) if offset.unsigned_abs() <= MAX_OFFSET_SECONDS.unsigned_abs() => Ok(()),
+        _ => Err(ApiError::invalid_request(format!(
+            "The clock may be at most {MAX_OFFSET_SECONDS} seconds (a hundred years) from the \
+             system clock."
+        ))),
+    }
 }
 
 /// Back to the system clock.

@@ -129,10 +129,10 @@ pub async fn list_messages(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<InboxPage>> {
     let (filter, page, limit) = filter_of(query.as_deref())?;
-    let (messages, total) = state
-        .store
-        .list_messages(&filter, limit, (page - 1) * limit)
-        .await?;
+    let offset = (page - 1)
+        .checked_mul(limit)
+        .ok_or_else(|| ApiError::invalid_request(format!("page: `{page}` is too large")))?;
+    let (messages, total) = state.store.list_messages(&filter, limit, offset).await?;
     Ok(Json(InboxPage {
         messages: messages.into_iter().map(InboxMessage::from).collect(),
         total,

@@ -195,7 +195,7 @@ pub async fn list_paginated_users(
     let links = PaginatedLinks {
         first: href(Some(1)),
         last: href(Some(last)),
-        next: href((page < last).then_some(page + 1)),
+        next: href(page.checked_add(1).filter(|next| *next <= last)),
         previous: href((page > 1).then_some((page - 1).min(last))),
         this: href(Some(page)),
     };

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::users::{email, non_empty, phone};
 use crate::api::common::{create_pending_user, destination};
 use crate::api::links::{LinkOrder, Purpose, issue_link};
+use crate::domain::app::MAX_DURATION_SECONDS;
 use crate::domain::identifiers::Identifier;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -147,6 +148,12 @@ pub async fn create_magic_link(
             return Err(ApiError::invalid_request(
                 "ttl: must be at least 1 (minute)",
             ));
+        }
+        Some(minutes) if minutes > MAX_DURATION_SECONDS / 60 => {
+            return Err(ApiError::invalid_request(format!(
+                "ttl: must be at most {} (minutes, ten years)",
+                MAX_DURATION_SECONDS / 60
+            )));
         }
         Some(minutes) => minutes,
         None => (app.settings.auth_methods.magic_link.ttl + 59) / 60,
