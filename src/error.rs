@@ -45,6 +45,12 @@ pub enum ErrorCode {
     RequestNotFound,
     /// Emulator API only (fault injection).
     FaultNotFound,
+    /// Emulator: no route has this path (Passage's lists have no generic 404).
+    RouteNotFound,
+    // 405, emulator: the path exists, the method does not (with `Allow`).
+    MethodNotAllowed,
+    // 413, emulator: a body over the limit.
+    PayloadTooLarge,
     // 409
     UserHasNoPasskeys,
     // 500
@@ -105,6 +111,21 @@ impl ApiError {
     /// 404 with one of the resource codes (`app_not_found`, `user_not_found`, ...).
     pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// The emulator's answer for a status it made without a code (a method the path does not
+    /// take, a body over the limit, an extractor's rejection): the code that status implies.
+    pub fn for_status(status: StatusCode, message: impl Into<String>) -> Self {
+        let code = match status.as_u16() {
+            400 | 415 | 422 => ErrorCode::InvalidRequest,
+            401 => ErrorCode::InvalidAccessToken,
+            403 => ErrorCode::OperationNotAllowed,
+            404 => ErrorCode::RouteNotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            413 => ErrorCode::PayloadTooLarge,
+            _ => ErrorCode::InternalServerError,
+        };
+        Self::new(status, code, message)
     }
 
     /// 409 (`user_has_no_passkeys`).

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -63,7 +63,7 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
         .map(|agent| String::from_utf8_lossy(agent.as_bytes()).into());
     let empty = HttpBody::size_hint(request.body()).exact() == Some(0);
     let (request, request_bytes) = if keep && !empty {
-        match buffered_request(request).await {
+        match buffered_request(request, api).await {
             Ok(buffered) => buffered,
             Err(refusal) => return refusal,
         }
@@ -222,15 +222,23 @@ fn dropped() -> Response {
     Response::new(Body::from_stream(failing))
 }
 
-/// The request with its body read into memory, and that body.
-async fn buffered_request(request: Request) -> Result<(Request, Bytes), Response> {
+/// The request with its body read into memory, and that body. A body past the limit is a 400
+/// `invalid_request` on the Passage APIs (whose SDKs know no 413) and a 413 on the emulator's.
+async fn buffered_request(request: Request, api: Api) -> Result<(Request, Bytes), Response> {
     let (parts, body) = request.into_parts();
     match axum::body::to_bytes(body, EMULATOR_BODY_LIMIT).await {
         Ok(bytes) => Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes)),
-        Err(_) => Err(
-            ApiError::invalid_request("The request body is too large or unreadable.")
-                .into_response(),
-        ),
+        Err(_) => {
+            let message = format!(
+                "The request body is unreadable or over the limit ({} MiB).",
+                EMULATOR_BODY_LIMIT / (1024 * 1024)
+            );
+            let error = match api {
+                Api::Emulator => ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE, message),
+                _ => ApiError::invalid_request(message),
+            };
+            Err(error.into_response())
+        }
     }
 }
 

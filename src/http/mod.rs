@@ -10,6 +10,7 @@ pub use guard::AllowedHosts;
 mod panics;
 pub mod query;
 mod routes;
+mod shapes;
 pub mod sse;
 mod state;
 

@@ -44,8 +44,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/", axum::routing::get(api::emulator::console::root))
         .fallback(unknown_route)
-        .method_not_allowed_fallback(unknown_route)
-        // Innermost, so that a panic's 500 is journaled and logged like any answer.
+        // Innermost: every error answer is JSON in Passage's shape (axum's own 405, a body
+        // limit's 413), and a panic's 500 is journaled and logged like any answer.
+        .layer(axum::middleware::from_fn(super::shapes::json_errors))
         .layer(axum::middleware::from_fn(super::panics::catch_panic))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -63,11 +64,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Emulator: Passage's per-status code lists have no generic "not found", so an unknown route
-/// answers 404 `app_not_found` with a message naming the method and path (a wrong method on a
-/// known path too: Passage's SDKs do not expect 405).
+/// answers 404 `route_not_found` (the emulator's own code) with a message naming the method
+/// and path. A wrong method on a known path is axum's 405 with `Allow`, shaped by
+/// [`super::shapes`].
 pub async fn unknown_route(method: Method, uri: Uri) -> ApiError {
     ApiError::not_found(
-        crate::error::ErrorCode::AppNotFound,
+        crate::error::ErrorCode::RouteNotFound,
         format!(
             "No such route: {method} {}. The Management API is under /api/v1, the Auth API \
              under /auth/v1, the emulator's own API under /_emulator.",

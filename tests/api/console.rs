@@ -42,7 +42,7 @@ async fn root_redirects_to_the_console_except_on_passage_hosts() {
         .unwrap();
     assert_eq!(passage.status(), StatusCode::NOT_FOUND);
     let body: Value = passage.json().await.unwrap();
-    assert_eq!(body["code"], "app_not_found");
+    assert_eq!(body["code"], "route_not_found");
     app.stop().await;
 }
 

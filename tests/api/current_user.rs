@@ -160,7 +160,7 @@ async fn devices_are_listed_renamed_and_deleted() {
             Some(json!({"friendly_name": "x"})),
         )
         .await;
-        assert_error(&again, 404, "device_not_found", "Device not found.");
+        assert_error(&again, 404, "user_not_found", "Device not found");
     }
     let user = as_user(&app, &token, Method::GET, "", None).await;
     assert_eq!(user.body["user"]["webauthn_types"], json!(["passkey"]));

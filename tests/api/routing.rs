@@ -27,20 +27,48 @@ async fn unknown_routes_answer_passage_shaped_404() {
         assert_error(
             &reply,
             404,
-            "app_not_found",
+            "route_not_found",
             &format!("No such route: GET {path}"),
         );
     }
-    // A known path with the wrong method is a 404 too, not a 405.
-    let reply = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/apps/{APP_ID}/users"),
-            Some(API_KEY),
-            None,
-        )
-        .await;
-    assert_error(&reply, 404, "app_not_found", "No such route: PUT");
+    // A known path with the wrong method: 405 with `Allow`, in the same shape.
+    let response = app
+        .client
+        .put(format!("{}/api/v1/apps/{APP_ID}/users", app.base))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET,HEAD,POST");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let reply = reply(response).await;
+    assert_error(
+        &reply,
+        405,
+        "method_not_allowed",
+        "PUT is not a method of /api/v1/apps/",
+    );
+}
+
+/// A body over the emulator API's 16 MiB answers 413 in the same shape, not as text.
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_json_413() {
+    let app = spawn_app().await;
+    let huge = format!(
+        r#"{{"apps": [], "pad": "{}"}}"#,
+        "x".repeat(17 * 1024 * 1024)
+    );
+    let response = app
+        .client
+        .post(format!("{}/_emulator/fixtures", app.base))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let reply = reply(response).await;
+    assert_error(&reply, 413, "payload_too_large", "");
 }
 
 #[tokio::test]

@@ -30,8 +30,14 @@ async fn current(state: &AppState, auth: &UserAuth) -> ApiResult<UserWithDevices
         .ok_or_else(ApiError::user_not_found)
 }
 
+/// Emulator: the Auth API's 404 list has no `device_not_found` (only the Management API's
+/// does), and the mobile SDKs parse codes against that list; a device the current user does
+/// not have answers `user_not_found`, the nearest code there, with a message that says so.
 fn device_not_found() -> ApiError {
-    ApiError::not_found(ErrorCode::DeviceNotFound, "Device not found.")
+    ApiError::not_found(
+        ErrorCode::UserNotFound,
+        "Device not found: the current user has no such device.",
+    )
 }
 
 /// Passage: `get-current-user`.
