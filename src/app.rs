@@ -4,7 +4,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::Request;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -32,6 +31,8 @@ pub struct Application {
     /// What the banner, `exec` and `--ready-file` tell the programs around the emulator.
     ready: Ready,
     ready_file: Option<std::path::PathBuf>,
+    /// `--header-timeout`, `--body-timeout`, `--max-connections`.
+    limits: http::server::Limits,
 }
 
 impl Application {
@@ -138,6 +139,11 @@ impl Application {
             app_ids,
             ready,
             ready_file: config.ready_file,
+            limits: http::server::Limits {
+                header_timeout: std::time::Duration::from_secs(config.header_timeout),
+                body_timeout: std::time::Duration::from_secs(config.body_timeout),
+                max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+            },
         })
     }
 
@@ -206,6 +212,7 @@ impl Application {
         let store = self.state.store.clone();
         let mut stopping = self.state.shutdown.clone();
         let service = http::service(self.state);
+        let limits = self.limits;
         let notify = self.shutdown;
         let shutdown = async move {
             shutdown.await;
@@ -217,20 +224,10 @@ impl Application {
                 let stopped = async move {
                     let _ = stopping.wait_for(|stopping| *stopping).await;
                 };
-                axum::serve(
-                    tls.run(),
-                    axum::ServiceExt::<Request>::into_make_service(service),
-                )
-                .with_graceful_shutdown(stopped)
-                .await
+                http::server::serve(tls.run(), service, limits, stopped).await;
             })
         });
-        let result = axum::serve(
-            self.listener,
-            axum::ServiceExt::<Request>::into_make_service(service),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        http::server::serve(self.listener, service, limits, shutdown).await;
         if let Some(https) = https {
             let _ = https.await;
         }
@@ -238,6 +235,6 @@ impl Application {
         if let Some(path) = ready_file {
             let _ = std::fs::remove_file(path);
         }
-        result
+        Ok(())
     }
 }

@@ -227,6 +227,38 @@ pub struct Config {
     )]
     pub latency: u64,
 
+    /// Seconds a client has to send a request's headers, from the moment its connection waits
+    /// for a request: a half-sent request, and a keep-alive connection idle that long, are
+    /// closed.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub header_timeout: u64,
+
+    /// Seconds a request body may go without sending a byte before the request fails.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_BODY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub body_timeout: u64,
+
+    /// Connections served at once on each listener; more clients wait to be accepted.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..=65536)
+    )]
+    pub max_connections: u64,
+
     /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
     /// it off. Bodies are cut at 64 KiB and all bodies together kept under 4 MiB.
     #[arg(
@@ -280,6 +312,9 @@ impl Config {
             quiet: false,
             latency: 0,
             journal_size: crate::journal::DEFAULT_SIZE,
+            header_timeout: 10,
+            body_timeout: 30,
+            max_connections: 1024,
             journal_redact: false,
             ready_file: None,
             exit_on_stdin_close: false,

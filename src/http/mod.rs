@@ -10,6 +10,7 @@ pub use guard::AllowedHosts;
 mod panics;
 pub mod query;
 mod routes;
+pub mod server;
 mod shapes;
 pub mod sse;
 mod state;

@@ -42,6 +42,7 @@ mod smtp_relay;
 mod social;
 mod social_helpers;
 mod social_providers;
+mod timeouts;
 mod tls;
 mod users;
 mod versions;
