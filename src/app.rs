@@ -123,6 +123,7 @@ impl Application {
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
             faults: Arc::new(crate::faults::Faults::default()),
             latency: std::time::Duration::from_millis(config.latency),
+            inbox_size: config.inbox_size,
             info: Arc::new(http::EmulatorInfo {
                 version: env!("CARGO_PKG_VERSION"),
                 ready: ready.clone(),
@@ -211,6 +212,7 @@ impl Application {
         }
         let store = self.state.store.clone();
         let mut stopping = self.state.shutdown.clone();
+        let sweeper = tokio::spawn(sweep_every_minute(self.state.clone()));
         let service = http::service(self.state);
         let limits = self.limits;
         let notify = self.shutdown;
@@ -231,10 +233,28 @@ impl Application {
         if let Some(https) = https {
             let _ = https.await;
         }
+        sweeper.abort();
         store.close().await;
         if let Some(path) = ready_file {
             let _ = std::fs::remove_file(path);
         }
         Ok(())
+    }
+}
+
+/// Deletes expired rows every minute (of wall time; what counts as expired follows the
+/// emulator's clock), until the server stops.
+async fn sweep_every_minute(state: AppState) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {
+                if let Err(error) = state.sweep().await {
+                    tracing::warn!("sweeping expired rows failed: {error}");
+                }
+            }
+            () = state.stopping() => return,
+        }
     }
 }

@@ -259,6 +259,16 @@ pub struct Config {
     )]
     pub max_connections: u64,
 
+    /// How many messages the inbox keeps; the oldest go first.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_INBOX_SIZE",
+        default_value_t = 10_000,
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub inbox_size: u64,
+
     /// How many requests the journal (GET /_emulator/requests) keeps, newest first; 0 turns
     /// it off. Bodies are cut at 64 KiB and all bodies together kept under 4 MiB.
     #[arg(
@@ -312,6 +322,7 @@ impl Config {
             quiet: false,
             latency: 0,
             journal_size: crate::journal::DEFAULT_SIZE,
+            inbox_size: 10_000,
             header_timeout: 10,
             body_timeout: 30,
             max_connections: 1024,

@@ -54,9 +54,14 @@ pub fn check_public_signup(app: &App) -> ApiResult<()> {
 /// "Sends" a message: it lands in the inbox (and, with `--smtp-relay`, in a real mailbox).
 pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
     let now = state.clock.timestamp();
-    state
+    let stored = state
         .store
         .insert_message(&new_id(), &app.id, message, now)
+        .await?;
+    // The inbox keeps the last --inbox-size messages.
+    state
+        .store
+        .trim_messages(state.inbox_size, stored.seq)
         .await?;
     if let Some(relay) = &state.relay {
         relay.forward(&app.settings.name, message);

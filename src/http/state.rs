@@ -34,6 +34,8 @@ pub struct AppState {
     pub journal: Arc<Journal>,
     /// Faults injected through `/_emulator/faults`.
     pub faults: Arc<Faults>,
+    /// `--inbox-size`: how many messages the inbox keeps, newest first.
+    pub inbox_size: u64,
     /// `--latency`: added to every Passage API answer.
     pub latency: std::time::Duration,
     /// What the web console is told about this emulator (`GET /_emulator/info`).
@@ -73,6 +75,14 @@ impl AppState {
         let keys = self.published_keys(app).await?;
         let now = self.clock.timestamp().unix_seconds();
         Ok(tokens::verify(token, &keys, &app.id, now))
+    }
+
+    /// Deletes what expired more than a minute ago on the emulator's clock (the minute spares
+    /// a request that read a row just before it lapsed). Runs every minute and whenever the
+    /// clock is moved.
+    pub async fn sweep(&self) -> Result<u64, sqlx::Error> {
+        let before = self.clock.timestamp().plus(Duration::seconds(-60));
+        self.store.sweep_expired(before).await
     }
 
     /// Resolves once shutdown has begun.

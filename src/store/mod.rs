@@ -18,6 +18,7 @@ mod read_cache;
 mod refresh_tokens;
 mod signing_keys;
 mod social;
+mod sweep;
 mod user_list;
 mod users;
 

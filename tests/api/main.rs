@@ -19,6 +19,7 @@ mod faults;
 mod fixture_passkeys;
 mod fixtures;
 mod flex;
+mod growth;
 mod guard;
 mod helpers;
 mod hosted;

@@ -62,6 +62,8 @@ pub async fn set_clock(
             ));
         }
     }
+    // What the new time has expired goes now, not at the next periodic sweep.
+    state.sweep().await?;
     Ok(response(&state))
 }
 
