@@ -104,6 +104,7 @@ impl Store {
                 std::fs::create_dir_all(parent)
                     .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
             }
+            create_private(Path::new(database))?;
             SqliteConnectOptions::new()
                 .filename(database)
                 .create_if_missing(true)
@@ -162,5 +163,20 @@ impl Store {
     /// Waits for open connections to finish and closes them (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Creates the database file readable by its owner only, if it does not exist yet: it holds
+/// the apps' private signing keys. SQLite gives its -wal and -shm files the database file's
+/// permissions. An existing file keeps the permissions its owner gave it.
+fn create_private(path: &Path) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(format!("cannot create {}: {error}", path.display())),
     }
 }

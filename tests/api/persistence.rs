@@ -42,3 +42,25 @@ async fn data_survives_a_restart_with_a_file_database() {
     let listed = second.mgmt(Method::GET, "/users", None).await;
     assert_eq!(listed.body["total_users"], json!(1));
 }
+
+/// The database holds the apps' private signing keys: it and its WAL are its owner's only.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_its_wal_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("private.db");
+    let app = spawn_with(Config {
+        database: database.display().to_string(),
+        ..Config::ephemeral()
+    })
+    .await;
+    app.create_user(serde_json::json!({"email": "ada@example.com"}))
+        .await;
+    let wal = dir.path().join("private.db-wal");
+    for file in [&database, &wal] {
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    app.stop().await;
+}

@@ -179,3 +179,16 @@ pub async fn activate_otp(
     let auth_result = log_in(&state, &app, &user_id, Some(&channel)).await?;
     Ok(Json(AuthResponse { auth_result }))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Salted by the passcode's id: the same code of two passcodes is stored differently, and
+    /// neither is the hash of the bare code.
+    #[test]
+    fn equal_codes_hash_differently() {
+        let first = super::code_hash("otpAAAAAAAAAAAAAAAAAAAAA", "123456");
+        let second = super::code_hash("otpBBBBBBBBBBBBBBBBBBBBB", "123456");
+        assert_ne!(first, second);
+        assert_ne!(first, crate::domain::ids::hash_secret("123456"));
+    }
+}
