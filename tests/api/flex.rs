@@ -266,3 +266,39 @@ async fn flex_errors_follow_passage() {
     assert_error(&none, 409, "user_has_no_passkeys", "no passkeys");
     app.stop().await;
 }
+
+/// Twenty parallel verifications of one Flex nonce: exactly one names the user.
+#[tokio::test]
+async fn twenty_parallel_verifications_of_one_nonce_succeed_once() {
+    let app = spawn_app().await;
+    let phone = new_authenticator(&app, json!({})).await;
+    let opened = transaction(
+        &app,
+        "register",
+        json!({"external_id": "race-user", "passkey_display_name": "Race"}),
+    )
+    .await;
+    assert!(opened.status.is_success(), "{}", opened.text);
+    let finished = ceremony(&app, &phone, "register", opened.body.clone()).await;
+    assert!(finished.status.is_success(), "{}", finished.text);
+    let nonce = finished.body["nonce"].clone();
+    let url = format!("{}/api/v1/apps/{APP_ID}/authenticate/verify", app.base);
+    let statuses = join_all((0..20).map(|_| {
+        let (client, url, nonce) = (app.client.clone(), url.clone(), nonce.clone());
+        async move {
+            let body = json!({ "nonce": nonce });
+            client
+                .post(url)
+                .bearer_auth(API_KEY)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    }))
+    .await;
+    let won = statuses.iter().filter(|status| status.is_success()).count();
+    assert_eq!(won, 1, "{statuses:?}");
+    app.stop().await;
+}

@@ -23,6 +23,7 @@ mod growth;
 mod guard;
 mod helpers;
 mod hosted;
+mod hostile;
 mod inbox;
 mod inbox_wait;
 mod journal;
