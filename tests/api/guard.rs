@@ -96,7 +96,7 @@ async fn another_sites_page_cannot_change_the_emulators_state() {
     let app = spawn_app().await;
     let evil = "https://evil.example";
     // A text/plain POST needs no preflight: the guard, not CORS, must stop it.
-    let fixture = json!({"apps": [{"id": "evilapp0000000000000001", "name": "Evil",
+    let fixture = json!({"apps": [{"id": "evilapp0000000000000001", "settings": {"name": "Evil"},
         "api_keys": [{"id": "evilkey", "name": "k", "key": "evil-key"}]}]});
     let refused = from_origin(
         &app,

@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod console;
 mod cors;
+mod crash;
 mod current_user;
 mod devices;
 mod edges;
