@@ -36,8 +36,9 @@ async fn a_long_poll_answers_as_soon_as_the_message_arrives() {
     let sent = Instant::now();
     let response = poll.await.unwrap().unwrap();
     let latency = sent.elapsed();
+    // Event-driven, not the end of the 5 s wait: far below it even on a busy machine.
     assert!(
-        latency < Duration::from_millis(100),
+        latency < Duration::from_millis(2500),
         "answered {latency:?} after the message"
     );
     let message = reply(response).await;
