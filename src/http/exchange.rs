@@ -1,6 +1,9 @@
-//! Every Passage API exchange passes here: faults ([`crate::faults`]) and `--latency` act on
-//! it, it is logged in one line, and it is journaled ([`crate::journal`]) with its bodies.
-//! The social and hosted pages and the emulator calls that change state are journaled too.
+//! Every request passes here. First the guard ([`super::guard`]): a Host this emulator does not
+//! serve, or a cross-site state-changing call, is refused. Then every Passage API exchange
+//! meets faults ([`crate::faults`]) and `--latency`, is logged in one line, and is journaled
+//! ([`crate::journal`]) with its bodies; the social and hosted pages and the emulator calls
+//! that change state are journaled too. Handlers run through [`super::edge::run`] (panics
+//! caught, errors shaped).
 
 use std::time::{Duration, Instant};
 
@@ -43,11 +46,15 @@ fn journaled(method: &Method, path: &str) -> Option<Api> {
 /// (when the journal is on). Bodies are buffered only when the journal keeps them, or, for the
 /// log's error code, when the answer is an error.
 pub async fn exchange(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Refusals come first: nothing of a refused request is faulted, delayed or run.
+    if let Some(refused) = state.allowed_hosts.refusal(&request) {
+        return refused;
+    }
     let Some(api) = journaled(request.method(), request.uri().path()) else {
-        return next.run(request).await;
+        return super::edge::run(request, next).await;
     };
     if request.headers().contains_key(CONSOLE_HEADER) {
-        return next.run(request).await;
+        return super::edge::run(request, next).await;
     }
     let keep = state.journal.enabled();
     let started = Instant::now();
@@ -82,7 +89,7 @@ pub async fn exchange(State(state): State<AppState>, request: Request, next: Nex
     }
     let response = match &injection {
         Some(injection) => injected(injection, request, next).await,
-        None => next.run(request).await,
+        None => super::edge::run(request, next).await,
     };
     let dropped = matches!(
         &injection,
@@ -187,7 +194,7 @@ async fn injected(injection: &Injection, request: Request, next: Next) -> Respon
         tokio::time::sleep(Duration::from_millis(injection.delay_ms)).await;
     }
     match &injection.action {
-        Action::Serve => next.run(request).await,
+        Action::Serve => super::edge::run(request, next).await,
         Action::Answer { status, body } => fault_answer(*status, body.clone()),
         Action::Drop => dropped(),
     }

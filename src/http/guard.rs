@@ -12,12 +12,11 @@
 //!
 //! A refusal is 403 `operation_not_allowed` (a code every SDK knows) saying what to change.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, ErrorCode};
@@ -47,11 +46,12 @@ impl AllowedHosts {
 
     /// Whether a host name (no port) is served here.
     pub fn allows(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = lower(host.trim_end_matches('.'));
+        let host: &str = host.as_ref();
         self.any
-            || is_ip(&host)
-            || is_localhost(&host)
-            || PASSAGE_HOSTS.contains(&host.as_str())
+            || is_ip(host)
+            || is_localhost(host)
+            || PASSAGE_HOSTS.contains(&host)
             || self.names.iter().any(|name| match name.strip_prefix('.') {
                 Some(domain) => host == domain || host.ends_with(name.as_str()),
                 None => host == *name,
@@ -74,12 +74,15 @@ impl AllowedHosts {
         self.any
             || is_localhost(&name)
             || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-            || self.names.contains(&name)
+            || self
+                .names
+                .iter()
+                .any(|allowed| allowed.as_str() == name.as_ref())
     }
 }
 
 /// The host of `host[:port]` or `[v6]:port`, lower case, without brackets.
-fn host_name(authority: &str) -> String {
+fn host_name(authority: &str) -> Cow<'_, str> {
     let name = match authority.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(rest),
         None => authority
@@ -92,7 +95,16 @@ fn host_name(authority: &str) -> String {
                 }
             }),
     };
-    name.to_ascii_lowercase()
+    lower(name)
+}
+
+/// Lower case, allocating only when there is an upper-case letter.
+fn lower(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn is_ip(host: &str) -> bool {
@@ -111,42 +123,44 @@ fn guarded_path(path: &str) -> bool {
     path.starts_with("/_emulator/") || path.starts_with("/api/") || path == "/_emulator"
 }
 
-pub async fn guard(
-    State(allowed): State<Arc<AllowedHosts>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
-    if let Some(host) = &host {
-        let name = host_name(host);
-        if !allowed.allows(&name) {
-            tracing::warn!(host = %name, "refused a request for a host this emulator does not serve");
-            return ApiError::forbidden(
-                ErrorCode::OperationNotAllowed,
-                format!(
-                    "Host `{name}` is not a name this emulator serves (a guard against DNS \
-                     rebinding). Start it with --allowed-host {name} to allow it."
-                ),
-            )
-            .into_response();
-        }
-    }
-    let changes_state = ![Method::GET, Method::HEAD, Method::OPTIONS].contains(request.method());
-    if changes_state && guarded_path(request.uri().path()) {
-        let origin = request
+impl AllowedHosts {
+    /// The 403 for a request this emulator must not serve, if it is one: a Host it does not
+    /// serve, or a state-changing emulator or Management call from another site's page.
+    pub fn refusal(&self, request: &Request) -> Option<Response> {
+        let host = request
             .headers()
-            .get(header::ORIGIN)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-        if let Some(origin) = origin
-            && !allowed.allows_origin(&origin, host.as_deref())
-        {
-            tracing::warn!(%origin, "refused a cross-site call");
-            return ApiError::forbidden(
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .or_else(|| request.uri().authority().map(|a| a.as_str()));
+        if let Some(host) = host {
+            let name = host_name(host);
+            if !self.allows(&name) {
+                tracing::warn!(host = %name, "refused a request for a host this emulator does not serve");
+                return Some(
+                    ApiError::forbidden(
+                        ErrorCode::OperationNotAllowed,
+                        format!(
+                            "Host `{name}` is not a name this emulator serves (a guard against \
+                             DNS rebinding). Start it with --allowed-host {name} to allow it."
+                        ),
+                    )
+                    .into_response(),
+                );
+            }
+        }
+        let changes_state =
+            ![Method::GET, Method::HEAD, Method::OPTIONS].contains(request.method());
+        if !changes_state || !guarded_path(request.uri().path()) {
+            return None;
+        }
+        let origin = request.headers().get(header::ORIGIN)?;
+        let origin = String::from_utf8_lossy(origin.as_bytes());
+        if self.allows_origin(&origin, host) {
+            return None;
+        }
+        tracing::warn!(%origin, "refused a cross-site call");
+        Some(
+            ApiError::forbidden(
                 ErrorCode::OperationNotAllowed,
                 format!(
                     "Calls that change the emulator's state are not taken from pages on \
@@ -154,10 +168,9 @@ pub async fn guard(
                      --allowed-host."
                 ),
             )
-            .into_response();
-        }
+            .into_response(),
+        )
     }
-    next.run(request).await
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! answer in Passage's error shape, the fallback, and the middleware stack.
 
 mod cors;
+mod edge;
 mod exchange;
 pub use exchange::CONSOLE_HEADER;
 pub mod extract;

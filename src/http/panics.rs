@@ -3,24 +3,27 @@
 //! shape (and journaled like any other answer).
 //!
 //! tower-http's `CatchPanicLayer` catches, but its handler never sees the request, so it could
-//! not say which route panicked; this middleware is its few lines with the route in hand.
+//! not say which route panicked; this is its few lines with the route in hand, run by the
+//! edge middleware ([`super::edge`]).
 
 use std::panic::AssertUnwindSafe;
 
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
+use std::future::Future;
+
+use axum::extract::MatchedPath;
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 
 use crate::error::ApiError;
 
-pub async fn catch_panic(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(no route)".to_owned(), |path| path.as_str().to_owned());
-    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+/// Runs a request's answer, turning a panic in it into a 500 logged with `method` and `route`.
+pub async fn answered(
+    method: &Method,
+    route: Option<&MatchedPath>,
+    answer: impl Future<Output = Response>,
+) -> Response {
+    match AssertUnwindSafe(answer).catch_unwind().await {
         Ok(response) => response,
         Err(payload) => {
             let message = payload
@@ -28,6 +31,7 @@ pub async fn catch_panic(request: Request, next: Next) -> Response {
                 .map(|text| (*text).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "(no message)".to_owned());
+            let route = route.map_or("(no route)", MatchedPath::as_str);
             ApiError::internal(format!("panic in {method} {route}: {message}")).into_response()
         }
     }
@@ -49,7 +53,12 @@ mod tests {
         }
         let router = Router::new()
             .route("/boom/{id}", get(boom))
-            .layer(axum::middleware::from_fn(super::catch_panic));
+            .layer(axum::middleware::from_fn(
+                |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                    let method = request.method().clone();
+                    super::answered(&method, None, next.run(request)).await
+                },
+            ));
         let response = router
             .oneshot(Request::get("/boom/7").body(Body::empty()).unwrap())
             .await

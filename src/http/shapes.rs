@@ -4,9 +4,7 @@
 //! error pages (the sign-in pages') are left as they are.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::header;
-use axum::middleware::Next;
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
@@ -14,10 +12,8 @@ use crate::error::ApiError;
 /// The longest framework message carried over into the JSON body.
 const MESSAGE_LIMIT: usize = 4 * 1024;
 
-pub async fn json_errors(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
+/// `response`, or its JSON rewrite when it is an error in plain text (or none).
+pub async fn json_errors(method: &Method, path: &str, response: Response) -> Response {
     let status = response.status();
     let plain = response
         .headers()
