@@ -113,7 +113,9 @@ pub async fn ensure_signing_keys(store: &Store, clock: &Clock) -> Result<(), See
         .await
         .map_err(|error| SeedError::Internal(error.to_string()))?;
     for app_id in apps {
-        let key = SigningKey::generate(new_id()).map_err(SeedError::Internal)?;
+        let key = SigningKey::generate_blocking(new_id())
+            .await
+            .map_err(SeedError::Internal)?;
         let now = clock.timestamp();
         store.activate_signing_key(&app_id, &key, now).await?;
     }

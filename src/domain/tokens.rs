@@ -75,6 +75,15 @@ impl AuthTokenClaims {
 }
 
 impl SigningKey {
+    /// [`Self::generate`] on tokio's blocking pool: an RSA-2048 key takes tens of
+    /// milliseconds (seconds in a debug build), which must not hold up a runtime worker and
+    /// every request queued on it.
+    pub async fn generate_blocking(kid: String) -> Result<Self, String> {
+        tokio::task::spawn_blocking(move || Self::generate(kid))
+            .await
+            .map_err(|error| format!("key generation did not finish: {error}"))?
+    }
+
     /// A new RSA-2048 key with a Passage-shaped kid.
     pub fn generate(kid: String) -> Result<Self, String> {
         let pair = KeyPair::generate(KeySize::Rsa2048)

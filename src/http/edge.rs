@@ -16,5 +16,9 @@ pub async fn run(request: Request, next: Next) -> Response {
     let uri = request.uri().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
     let response = super::panics::answered(&method, route.as_ref(), next.run(request)).await;
+    if response.status().is_server_error() {
+        let route = route.as_ref().map_or("(no route)", MatchedPath::as_str);
+        tracing::error!(%method, route, status = response.status().as_u16(), "answered with a server error");
+    }
     super::shapes::json_errors(&method, uri.path(), response).await
 }

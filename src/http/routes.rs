@@ -49,8 +49,22 @@ pub fn router(state: AppState) -> Router {
             super::exchange::exchange,
         ))
         // Failures are in the one line per call (http::exchange); TraceLayer stays for RUST_LOG=tower_http=debug.
-        .layer(TraceLayer::new_for_http().on_failure(()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span as fn(&Request) -> tracing::Span)
+                .on_failure(()),
+        )
         .with_state(state)
+}
+
+/// A debug-level span per request naming its method and matched route (never the query
+/// string, which may hold secrets): `RUST_LOG=tower_http=debug,passage_emulator::http=debug`.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", axum::extract::MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// Emulator: Passage's per-status code lists have no generic "not found", so an unknown route

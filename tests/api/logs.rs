@@ -14,9 +14,22 @@ use super::helpers::APP_ID;
 /// The binary with `flags`, its stdout lines arriving on a channel; the base URL from the
 /// ready file.
 fn start(flags: &[&str]) -> (Running, mpsc::Receiver<String>, String, tempfile::TempDir) {
+    start_logging(flags, None)
+}
+
+/// As [`start`], with `RUST_LOG` set to `filter` when given.
+fn start_logging(
+    flags: &[&str],
+    filter: Option<&str>,
+) -> (Running, mpsc::Receiver<String>, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let ready = dir.path().join("ready.json");
-    let mut child = Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    match filter {
+        Some(filter) => command.env("RUST_LOG", filter),
+        None => command.env_remove("RUST_LOG"),
+    };
+    let mut child = command
         .args([
             "--listen",
             "127.0.0.1:0",
@@ -26,7 +39,6 @@ fn start(flags: &[&str]) -> (Running, mpsc::Receiver<String>, String, tempfile::
         ])
         .arg(&ready)
         .args(flags)
-        .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -162,4 +174,32 @@ async fn quiet_leaves_only_warnings_and_errors() {
     running.0.wait().unwrap();
     let printed: Vec<String> = lines.iter().collect(); // until the pipe closes
     assert!(printed.is_empty(), "{printed:#?}");
+}
+
+/// With debug logging on, each request's lines carry a span naming its method and matched
+/// route, never the query string.
+#[tokio::test]
+async fn debug_logs_name_each_requests_route() {
+    let (_running, lines, base, _dir) =
+        start_logging(&[], Some("tower_http=debug,passage_emulator::http=debug"));
+    let status = reqwest::Client::new()
+        .get(format!(
+            "{base}/api/v1/apps/{APP_ID}/users?identifier=secret%40example.com"
+        ))
+        .bearer_auth("emulator-api-key")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let seen = until(&lines, "finished processing request");
+    let line = seen.last().unwrap();
+    assert!(
+        line.contains(r#"request{method=GET route="/api/v1/apps/{app_id}/users"}"#),
+        "{line}"
+    );
+    assert!(
+        seen.iter().all(|line| !line.contains("secret")),
+        "{seen:#?}"
+    );
 }

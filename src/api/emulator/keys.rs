@@ -27,7 +27,9 @@ pub async fn rotate_key(
         return Err(ApiError::app_not_found());
     }
     let retired = state.store.active_signing_key(&app_id).await?;
-    let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
+    let key = SigningKey::generate_blocking(new_id())
+        .await
+        .map_err(ApiError::internal)?;
     let now = state.clock.timestamp();
     state.store.activate_signing_key(&app_id, &key, now).await?;
     Ok(Json(RotateKeyResponse {

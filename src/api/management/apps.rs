@@ -82,7 +82,9 @@ pub async fn create_app(
     settings.validate().map_err(ApiError::invalid_request)?;
     let id = new_id();
     let now = state.clock.timestamp();
-    let key = SigningKey::generate(new_id()).map_err(ApiError::internal)?;
+    let key = SigningKey::generate_blocking(new_id())
+        .await
+        .map_err(ApiError::internal)?;
     state.store.insert_app(&id, &settings, now).await?;
     state.store.activate_signing_key(&id, &key, now).await?;
     let response = app_response(&state, &id).await?;
