@@ -57,6 +57,43 @@ pub enum ErrorCode {
     InternalServerError,
 }
 
+impl ErrorCode {
+    /// The status every answer with this code has: one table, so a status and its code
+    /// cannot disagree.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            Self::InvalidAccessToken
+            | Self::InvalidRefreshToken
+            | Self::InvalidMagicLink
+            | Self::ExceededAttempts
+            | Self::WebauthnLoginFailed
+            | Self::DiscoverableLoginFailed
+            | Self::InvalidNonce => StatusCode::UNAUTHORIZED,
+            Self::OperationNotAllowed | Self::UserNotActive | Self::CannotCreateTransaction => {
+                StatusCode::FORBIDDEN
+            }
+            Self::AppNotFound
+            | Self::UserNotFound
+            | Self::MagicLinkNotFound
+            | Self::SocialConnectionNotFound
+            | Self::DeviceNotFound
+            | Self::ApiKeyNotFound
+            | Self::MetadataFieldNotFound
+            | Self::MessageNotFound
+            | Self::TransactionNotFound
+            | Self::AuthenticatorNotFound
+            | Self::RequestNotFound
+            | Self::FaultNotFound
+            | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UserHasNoPasskeys => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 /// Passage's error body (`Model4xxError` in the generated clients).
 #[derive(Debug, Serialize)]
 pub struct ErrorBody {
@@ -66,42 +103,45 @@ pub struct ErrorBody {
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
+    /// Always `code.status()`: set only by [`ApiError::new`].
+    status: StatusCode,
     pub code: ErrorCode,
     pub message: String,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    /// An error with `code`; its status follows from the code ([`ErrorCode::status`]).
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
+            status: code.status(),
             code,
             message: message.into(),
         }
     }
 
+    /// The HTTP status, which follows from the code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// 400 `invalid_request`: the message should tell the caller what to fix.
     pub fn invalid_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+        Self::new(ErrorCode::InvalidRequest, message)
     }
 
     /// 401 `invalid_access_token`: missing, malformed or foreign API key.
     pub fn invalid_access_token(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::InvalidAccessToken,
-            message,
-        )
+        Self::new(ErrorCode::InvalidAccessToken, message)
     }
 
     /// 401 with another code of the 401 list (`invalid_refresh_token`, `exceeded_attempts`).
     pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, message)
+        Self::new(code, message)
     }
 
     /// 403 `operation_not_allowed` or `user_not_active`.
     pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
+        Self::new(code, message)
     }
 
     pub fn user_not_active() -> Self {
@@ -110,7 +150,7 @@ impl ApiError {
 
     /// 404 with one of the resource codes (`app_not_found`, `user_not_found`, ...).
     pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message)
+        Self::new(code, message)
     }
 
     /// The emulator's answer for a status it made without a code (a method the path does not
@@ -125,12 +165,12 @@ impl ApiError {
             413 => ErrorCode::PayloadTooLarge,
             _ => ErrorCode::InternalServerError,
         };
-        Self::new(status, code, message)
+        Self::new(code, message)
     }
 
     /// 409 (`user_has_no_passkeys`).
     pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+        Self::new(code, message)
     }
 
     pub fn user_has_no_passkeys() -> Self {
@@ -148,11 +188,7 @@ impl ApiError {
     /// 500: logged with its cause; the body carries no internals.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::InternalServerError,
-            "Internal server error.",
-        )
+        Self::new(ErrorCode::InternalServerError, "Internal server error.")
     }
 }
 
@@ -189,3 +225,26 @@ impl From<crate::store::WriteError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One table decides the status: a constructor cannot pair a code with another status.
+    #[test]
+    fn the_status_follows_from_the_code() {
+        let user = ApiError::not_found(ErrorCode::UserNotFound, "x");
+        assert_eq!(user.status(), StatusCode::NOT_FOUND);
+        let mismatched = ApiError::forbidden(ErrorCode::InvalidRequest, "x");
+        assert_eq!(mismatched.status(), StatusCode::BAD_REQUEST);
+        let media = ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "x");
+        assert_eq!(
+            (media.status(), media.code),
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest)
+        );
+        assert_eq!(
+            ErrorCode::PayloadTooLarge.status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
+}

@@ -44,6 +44,7 @@ pub async fn json_errors(method: &Method, path: &str, response: Response) -> Res
     };
     let shaped = ApiError::for_status(status, message).into_response();
     let (shaped_parts, shaped_body) = shaped.into_parts();
+    parts.status = shaped_parts.status;
     parts.headers.remove(header::CONTENT_LENGTH);
     for (name, value) in &shaped_parts.headers {
         parts.headers.insert(name, value.clone());

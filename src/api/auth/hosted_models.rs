@@ -132,7 +132,7 @@ impl OAuthError {
 
     /// A Passage error met on the way: its message, under the OAuth code `error`.
     pub fn from_api(error: &'static str, api: ApiError) -> Self {
-        if api.status.is_server_error() {
+        if api.status().is_server_error() {
             Self::new("server_error", api.message)
         } else {
             Self::new(error, api.message)
