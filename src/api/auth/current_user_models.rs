@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::api::management::models::{UserSocialConnections, WebAuthnIcons};
+use crate::api::models::{UserSocialConnections, WebAuthnIcons};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{UserStatus, UserWithDevices};

@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 use crate::domain::app::{App, AppSettings};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::metadata::UserMetadataField;
-use crate::domain::social::{Provider, SocialConnection};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus, UserWithDevices};
+
+pub use crate::api::models::{UserSocialConnection, UserSocialConnections, WebAuthnIcons};
 
 /// Passage: `AppInfo`.
 #[derive(Debug, Serialize)]
@@ -39,13 +40,6 @@ impl From<App> for AppInfo {
 #[derive(Debug, Serialize)]
 pub struct AppResponse {
     pub app: AppInfo,
-}
-
-/// Passage: `WebAuthnIcons` (`null` or a `data:image/svg+xml;base64,...` URL).
-#[derive(Debug, Default, Serialize)]
-pub struct WebAuthnIcons {
-    pub light: Option<String>,
-    pub dark: Option<String>,
 }
 
 /// Passage: `WebAuthnDevices`.
@@ -83,46 +77,6 @@ impl From<Device> for WebAuthnDevices {
 #[derive(Debug, Serialize)]
 pub struct ListDevicesResponse {
     pub devices: Vec<WebAuthnDevices>,
-}
-
-/// Passage: `AppleUserSocialConnection` and its GitHub and Google twins.
-#[derive(Debug, Serialize)]
-pub struct UserSocialConnection {
-    pub provider_id: String,
-    pub created_at: Timestamp,
-    pub last_login_at: Timestamp,
-    pub provider_identifier: String,
-}
-
-/// Passage: `UserSocialConnections`; a member is present only when linked.
-#[derive(Debug, Default, Serialize)]
-pub struct UserSocialConnections {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apple: Option<UserSocialConnection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub github: Option<UserSocialConnection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub google: Option<UserSocialConnection>,
-}
-
-impl From<Vec<SocialConnection>> for UserSocialConnections {
-    fn from(connections: Vec<SocialConnection>) -> Self {
-        let mut linked = Self::default();
-        for connection in connections {
-            let slot = match connection.provider {
-                Provider::Apple => &mut linked.apple,
-                Provider::Github => &mut linked.github,
-                Provider::Google => &mut linked.google,
-            };
-            *slot = Some(UserSocialConnection {
-                provider_id: connection.provider_id,
-                created_at: connection.created_at,
-                last_login_at: connection.last_login_at,
-                provider_identifier: connection.provider_identifier,
-            });
-        }
-        linked
-    }
 }
 
 /// Passage: `UserRecentEvent`.
