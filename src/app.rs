@@ -213,7 +213,7 @@ impl Application {
         let store = self.state.store.clone();
         let mut stopping = self.state.shutdown.clone();
         let sweeper = tokio::spawn(sweep_every_minute(self.state.clone()));
-        let service = http::service(self.state);
+        let service = crate::router::service(self.state);
         let limits = self.limits;
         let notify = self.shutdown;
         let shutdown = async move {

@@ -153,6 +153,19 @@ impl ApiError {
         Self::new(code, message)
     }
 
+    /// 404 `route_not_found`. Emulator: Passage's per-status code lists have no generic "not
+    /// found", so a path no route has gets the emulator's own code, with a message naming the
+    /// method and path (a wrong method on a known path is a 405, see `http::shapes`).
+    pub fn no_route(method: &axum::http::Method, path: &str) -> Self {
+        Self::new(
+            ErrorCode::RouteNotFound,
+            format!(
+                "No such route: {method} {path}. The Management API is under /api/v1, the Auth \
+                 API under /auth/v1, the emulator's own API under /_emulator."
+            ),
+        )
+    }
+
     /// The emulator's answer for a status it made without a code (a method the path does not
     /// take, a body over the limit, an extractor's rejection): the code that status implies.
     pub fn for_status(status: StatusCode, message: impl Into<String>) -> Self {

@@ -35,6 +35,7 @@ pub mod http;
 pub mod journal;
 pub mod ready;
 pub mod relay;
+pub mod router;
 pub mod seed;
 pub mod signals;
 pub mod store;

@@ -1,5 +1,6 @@
-//! HTTP plumbing shared by the three faces: routing by prefix and by Host, extractors that
-//! answer in Passage's error shape, the fallback, and the middleware stack.
+//! HTTP plumbing shared by the three faces: routing by Host, CORS, extractors that answer in
+//! Passage's error shape, the middleware every request passes, the accept loop. The route
+//! table itself is `crate::router`, above both this and the handlers.
 
 mod cors;
 mod edge;
@@ -16,5 +17,7 @@ mod shapes;
 pub mod sse;
 mod state;
 
-pub use routes::{PublicPrefix, router, service, unknown_route, with_host_routing};
+pub use cors::auth_api as cors_for_auth_api;
+pub use exchange::exchange;
+pub use routes::{EMULATOR_BODY_LIMIT, PublicPrefix, with_host_routing};
 pub use state::{AppState, EmulatorInfo};

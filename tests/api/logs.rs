@@ -181,7 +181,7 @@ async fn quiet_leaves_only_warnings_and_errors() {
 #[tokio::test]
 async fn debug_logs_name_each_requests_route() {
     let (_running, lines, base, _dir) =
-        start_logging(&[], Some("tower_http=debug,passage_emulator::http=debug"));
+        start_logging(&[], Some("tower_http=debug,passage_emulator::router=debug"));
     let status = reqwest::Client::new()
         .get(format!(
             "{base}/api/v1/apps/{APP_ID}/users?identifier=secret%40example.com"

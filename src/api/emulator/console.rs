@@ -89,9 +89,7 @@ pub async fn root(headers: HeaderMap) -> Response {
         .map(|host| host.split(':').next().unwrap_or(host).to_ascii_lowercase());
     match host.as_deref() {
         Some("api.passage.id" | "auth.passage.id") => {
-            crate::http::unknown_route(axum::http::Method::GET, axum::http::Uri::from_static("/"))
-                .await
-                .into_response()
+            ApiError::no_route(&axum::http::Method::GET, "/").into_response()
         }
         _ => Redirect::to(UI_PATH).into_response(),
     }
