@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::models::AuthResponse;
-use super::session::{Family, issue};
+use super::session::{self, Family};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::app::App;
@@ -168,12 +168,13 @@ async fn session_for(
                     WriteError::Database(error) => ApiError::internal(error),
                 })?;
         }
-        state
-            .store
-            .record_login(&app.id, &user.id, Some(&link.channel), now)
-            .await?;
     }
-    let mut auth_result = issue(state, app, &user.id, Family::New).await?;
+    // The activation is the login; the device that polls the link's status gets a session of
+    // its own without counting a second one.
+    let mut auth_result = match first {
+        true => session::log_in(state, app, &user.id, Some(&link.channel)).await?,
+        false => session::issue(state, app, &user.id, Family::New).await?,
+    };
     auth_result.redirect_url = link.redirect_url.clone();
     Ok(Json(AuthResponse { auth_result }))
 }
