@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::helpers::*;
 use super::passkey_helpers::{new_authenticator, register_passkey};
-use super::session_helpers::{auth, verify};
+use super::session_helpers::{auth, latest, verify};
 
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
@@ -310,15 +310,7 @@ async fn captured_html_is_served_only_under_a_sandbox() {
         Some(json!({"identifier": "mail@example.com"})),
     )
     .await;
-    let message = app
-        .send(
-            Method::GET,
-            "/_emulator/inbox/latest?to=mail@example.com",
-            None,
-            None,
-        )
-        .await
-        .body;
+    let message = latest(&app, "mail@example.com").await;
     let response = app
         .client
         .get(format!(

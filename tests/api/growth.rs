@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::helpers::*;
-use super::session_helpers::auth;
+use super::session_helpers::{auth, latest};
 
 #[tokio::test]
 async fn the_inbox_keeps_its_newest_messages() {
@@ -28,15 +28,8 @@ async fn the_inbox_keeps_its_newest_messages() {
     }
     let inbox = app.send(Method::GET, "/_emulator/inbox", None, None).await;
     assert_eq!(inbox.body["total"], 5);
-    let latest = app
-        .send(
-            Method::GET,
-            "/_emulator/inbox/latest?to=ada@example.com",
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(inbox.body["messages"][0]["id"], latest.body["id"]);
+    let newest = latest(&app, "ada@example.com").await;
+    assert_eq!(inbox.body["messages"][0]["id"], newest["id"]);
     app.stop().await;
 }
 

@@ -114,6 +114,19 @@ pub async fn login(app: &TestApp) -> (String, String) {
     (otp_id, code)
 }
 
+/// Sends `request` twenty times at once (a race for one single-use secret) and asserts that
+/// exactly one succeeded; returns every status.
+pub async fn exactly_one_of_twenty(request: reqwest::RequestBuilder) -> Vec<StatusCode> {
+    let statuses = join_all((0..20).map(|_| {
+        let request = request.try_clone().expect("a body that can be sent again");
+        async move { request.send().await.unwrap().status() }
+    }))
+    .await;
+    let won = statuses.iter().filter(|status| status.is_success()).count();
+    assert_eq!(won, 1, "{statuses:?}");
+    statuses
+}
+
 /// Runs futures concurrently on the test's runtime.
 pub async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
