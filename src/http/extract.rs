@@ -179,6 +179,11 @@ impl FromRequestParts<AppState> for ManagementAuth {
     }
 }
 
+/// Whether the bearer is the emulator's admin key (401 when there is no bearer).
+fn holds_admin_key(parts: &Parts, state: &AppState) -> Result<bool, ApiError> {
+    Ok(hash_secret(bearer(parts, "API key")?) == *state.admin_key_hash)
+}
+
 /// A caller holding the emulator's admin key: needed where no app exists yet (`POST /apps`).
 #[derive(Debug, Clone, Copy)]
 pub struct AdminAuth;
@@ -190,7 +195,7 @@ impl FromRequestParts<AppState> for AdminAuth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if hash_secret(bearer(parts, "API key")?) == *state.admin_key_hash {
+        if holds_admin_key(parts, state)? {
             Ok(Self)
         } else {
             Err(ApiError::invalid_access_token(
@@ -216,11 +221,11 @@ impl FromRequestParts<AppState> for ConsoleAuth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let app_id = path_app_id(parts).await?;
-        let key_hash = hash_secret(bearer(parts, "API key")?);
+        let admin = holds_admin_key(parts, state)?;
         if !state.store.app_exists(&app_id).await? {
             return Err(ApiError::app_not_found());
         }
-        if key_hash == *state.admin_key_hash {
+        if admin {
             Ok(Self { app_id })
         } else {
             Err(ApiError::invalid_access_token(

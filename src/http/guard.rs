@@ -19,6 +19,7 @@ use axum::extract::Request;
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
 
+use super::routes::PASSAGE_HOSTS;
 use crate::error::{ApiError, ErrorCode};
 
 /// The hosts a request may name.
@@ -28,8 +29,6 @@ pub struct AllowedHosts {
     /// Lower case; a leading dot allows the name and its subdomains.
     names: Vec<String>,
 }
-
-const PASSAGE_HOSTS: [&str; 2] = ["api.passage.id", "auth.passage.id"];
 
 impl AllowedHosts {
     /// `--allowed-host` values and `--tls-name`s.

@@ -19,5 +19,7 @@ mod state;
 
 pub use cors::auth_api as cors_for_auth_api;
 pub use exchange::exchange;
-pub use routes::{EMULATOR_BODY_LIMIT, PublicPrefix, with_host_routing};
+pub use routes::{
+    EMULATOR_BODY_LIMIT, PASSAGE_HOSTS, PublicPrefix, passage_prefix, with_host_routing,
+};
 pub use state::{AppState, EmulatorInfo};

@@ -4,7 +4,7 @@
 //! `auth.passage.id` (DNS aliases, a proxy) is routed as if it carried that prefix.
 
 use axum::extract::Request;
-use axum::http::{Uri, header};
+use axum::http::{HeaderMap, Uri, header};
 
 /// Fixture uploads to the emulator API may be larger than Passage bodies; also the most the
 /// journal buffers.
@@ -15,18 +15,30 @@ pub const EMULATOR_BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct PublicPrefix(pub &'static str);
 
-/// Rewrites `/v1/...` to `/api/v1/...` or `/auth/v1/...` by Host, before routing.
-pub fn with_host_routing(mut request: Request) -> Request {
-    let host = request
-        .headers()
+/// The hosts Passage served its two APIs on.
+pub const PASSAGE_HOSTS: [&str; 2] = ["api.passage.id", "auth.passage.id"];
+
+/// The prefix of the Passage face a request's Host names: `/api` for `api.passage.id`,
+/// `/auth` for `auth.passage.id`, none for any other host.
+pub fn passage_prefix(headers: &HeaderMap, uri: &Uri) -> Option<&'static str> {
+    let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
-        .map(|host| host.split(':').next().unwrap_or(host).to_ascii_lowercase())
-        .or_else(|| request.uri().host().map(str::to_ascii_lowercase));
-    let prefix = match host.as_deref() {
-        Some("api.passage.id") => "/api",
-        Some("auth.passage.id") => "/auth",
-        _ => return request,
+        .map(|host| host.split(':').next().unwrap_or(host))
+        .or_else(|| uri.host())?;
+    if host.eq_ignore_ascii_case(PASSAGE_HOSTS[0]) {
+        Some("/api")
+    } else if host.eq_ignore_ascii_case(PASSAGE_HOSTS[1]) {
+        Some("/auth")
+    } else {
+        None
+    }
+}
+
+/// Rewrites `/v1/...` to `/api/v1/...` or `/auth/v1/...` by Host, before routing.
+pub fn with_host_routing(mut request: Request) -> Request {
+    let Some(prefix) = passage_prefix(request.headers(), request.uri()) else {
+        return request;
     };
     let path_and_query = request
         .uri()

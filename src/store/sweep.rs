@@ -41,8 +41,10 @@ impl Store {
     /// arrival index: it costs what it deletes, not the size of the inbox.
     pub async fn trim_messages(&self, keep: u64, newest: i64) -> Result<u64, sqlx::Error> {
         let keep = i64::try_from(keep).unwrap_or(i64::MAX);
-        let Some(oldest_kept) = newest.checked_sub(keep) else {
-            return Ok(0);
+        // Until the inbox has had `keep` messages there is nothing to delete: no query.
+        let oldest_kept = match newest.checked_sub(keep) {
+            Some(oldest_kept) if oldest_kept >= 1 => oldest_kept,
+            _ => return Ok(0),
         };
         let removed = sqlx::query("DELETE FROM messages WHERE seq <= ?")
             .bind(oldest_kept)

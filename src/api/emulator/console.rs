@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
@@ -82,16 +82,10 @@ fn page(rest: &str) -> Response {
 }
 
 /// `GET /`: the console, unless the request is for a Passage host (where `/` is no route).
-pub async fn root(headers: HeaderMap) -> Response {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .map(|host| host.split(':').next().unwrap_or(host).to_ascii_lowercase());
-    match host.as_deref() {
-        Some("api.passage.id" | "auth.passage.id") => {
-            ApiError::no_route(&axum::http::Method::GET, "/").into_response()
-        }
-        _ => Redirect::to(UI_PATH).into_response(),
+pub async fn root(headers: HeaderMap, uri: Uri) -> Response {
+    match crate::http::passage_prefix(&headers, &uri) {
+        Some(_) => ApiError::no_route(&axum::http::Method::GET, "/").into_response(),
+        None => Redirect::to(UI_PATH).into_response(),
     }
 }
 
