@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// Every error code the emulator answers with. Names are Passage's, serialised in snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The OpenAPI document groups these by [`ErrorCode::status`] into one schema per status
+/// (`Error404`, ...), as Passage's own documents do (`404Error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // 400

@@ -10,6 +10,7 @@
 //! - [`journal`]: the request journal (no axum); [`faults`]: fault rules and path globs (no axum).
 //! - [`error`]: [`error::ApiError`], the one error type; it renders Passage's `{"code","error"}`.
 //! - [`clock`]: every timestamp comes from here.
+//! - [`openapi`]: the OpenAPI document of all three faces, collected from the handlers' attributes.
 //! - [`http`]: routing by prefix and by Host, extractors, the Passage-shaped fallback.
 //! - [`api`]: the three faces: `management` (`/api/v1`), `auth` (`/auth/v1`), `emulator` (`/_emulator`).
 //! - [`domain`]: rules that know no HTTP: identifiers, app settings, metadata, ids, fixtures.
@@ -33,6 +34,7 @@ pub mod faults;
 mod health;
 pub mod http;
 pub mod journal;
+pub mod openapi;
 pub mod ready;
 pub mod relay;
 pub mod router;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The contents of the ready file, and the environment `exec` sets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ready {
     /// Plain HTTP base, no trailing slash: `http://127.0.0.1:7277`.
     pub url: String,
@@ -26,6 +26,7 @@ pub struct Ready {
     /// `--proxy-listen`'s bound address as a URL for `HTTPS_PROXY`, when on.
     pub proxy_url: Option<String>,
     /// The local CA certificate (absolute path), when TLS or the proxy is on.
+    #[schema(value_type = Option<String>)]
     pub ca_file: Option<PathBuf>,
     /// The emulator's process id.
     pub pid: u32,

@@ -19,7 +19,7 @@ use crate::http::{self, AppState, EMULATOR_BODY_LIMIT};
 const PASSAGE_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let (routes, document) = utoipa_axum::router::OpenApiRouter::new()
         .nest(
             "/api/v1",
             api::management::routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
@@ -32,6 +32,10 @@ pub fn router(state: AppState) -> Router {
             "/_emulator",
             api::emulator::routes().layer(DefaultBodyLimit::max(EMULATOR_BODY_LIMIT)),
         )
+        .split_for_parts();
+    let document = std::sync::Arc::new(crate::openapi::finish(document));
+    routes
+        .layer(axum::Extension(document))
         .route("/", axum::routing::get(api::emulator::console::root))
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(

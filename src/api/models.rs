@@ -8,14 +8,14 @@ use crate::domain::social::{Provider, SocialConnection};
 use crate::domain::timestamp::Timestamp;
 
 /// Passage: `WebAuthnIcons` (`null` or a `data:image/svg+xml;base64,...` URL).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct WebAuthnIcons {
     pub light: Option<String>,
     pub dark: Option<String>,
 }
 
 /// Passage: `AppleUserSocialConnection` and its GitHub and Google twins.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserSocialConnection {
     pub provider_id: String,
     pub created_at: Timestamp,
@@ -24,7 +24,7 @@ pub struct UserSocialConnection {
 }
 
 /// Passage: `UserSocialConnections`; a member is present only when linked.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct UserSocialConnections {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apple: Option<UserSocialConnection>,

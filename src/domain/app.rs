@@ -23,7 +23,7 @@ pub struct App {
 }
 
 /// Passage: the writable part of `AppInfo`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppSettings {
     pub name: String,
@@ -212,7 +212,7 @@ fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
 }
 
 /// Passage: Management `AuthMethods` (each method carries `enabled`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthMethods {
     pub passkeys: PasskeysAuthMethod,
@@ -231,14 +231,14 @@ impl Default for AuthMethods {
 }
 
 /// Passage: `PasskeysAuthMethod`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasskeysAuthMethod {
     pub enabled: bool,
 }
 
 /// Passage: `OtpAuthMethod` and `MagicLinkAuthMethod`, which share a shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TtlAuthMethod {
     pub enabled: bool,
@@ -257,7 +257,7 @@ impl Default for TtlAuthMethod {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TtlDisplayUnit {
     S,
@@ -266,7 +266,7 @@ pub enum TtlDisplayUnit {
     D,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeType {
     Auto,
@@ -274,7 +274,7 @@ pub enum ThemeType {
     Dark,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AppType {
     Complete,
@@ -282,7 +282,7 @@ pub enum AppType {
 }
 
 /// Passage: `Technologies`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Technology {
     React,
@@ -296,7 +296,7 @@ pub enum Technology {
 }
 
 /// Passage: `Layouts`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Layouts {
     pub profile: Vec<LayoutConfig>,
@@ -304,7 +304,7 @@ pub struct Layouts {
 }
 
 /// Passage: `LayoutConfig`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LayoutConfig {
     pub id: String,
@@ -316,7 +316,7 @@ pub struct LayoutConfig {
 
 /// Passage: `ElementCustomization`. Every member is optional; absent ones fall back to the
 /// defaults baked into passage-elements.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ElementCustomization {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::timestamp::Timestamp;
 
 /// Passage: `WebAuthnType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WebAuthnType {
     Passkey,

@@ -25,7 +25,7 @@ use super::user::UserStatus;
 /// The built-in fixture that `cargo run` serves when no `--fixtures` flag is given.
 pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureFile {
     #[serde(rename = "$schema", default)]
@@ -34,7 +34,7 @@ pub struct FixtureFile {
     pub apps: Vec<FixtureApp>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApp {
     pub id: String,
@@ -51,7 +51,7 @@ pub struct FixtureApp {
     pub users: Vec<FixtureUser>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApiKey {
     #[serde(default)]
@@ -65,7 +65,7 @@ fn default_key_name() -> String {
     "fixture".into()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureSigningKey {
     pub kid: String,
@@ -73,7 +73,7 @@ pub struct FixtureSigningKey {
     pub private_key_pem: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureMetadataField {
     #[serde(default)]
@@ -93,7 +93,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureUser {
     pub id: String,
@@ -129,7 +129,7 @@ fn active() -> UserStatus {
     UserStatus::Active
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureDevice {
     pub id: String,

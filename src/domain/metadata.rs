@@ -12,7 +12,7 @@ use time::macros::format_description;
 use super::identifiers::{normalize_email, normalize_phone};
 
 /// Passage: `UserMetadataField`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserMetadataField {
     pub id: String,
     pub field_name: String,
@@ -24,7 +24,7 @@ pub struct UserMetadataField {
 }
 
 /// Passage: `UserMetadataFieldType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UserMetadataFieldType {
     String,

@@ -11,7 +11,7 @@ use super::user::User;
 
 /// The claims of a hosted login's ID token (OpenID Connect Core 1.0, section 2, plus the
 /// profile claims Passage documented: email, phone and whether each is verified).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IdTokenClaims {
     pub iss: String,
     pub sub: String,

@@ -70,7 +70,7 @@ pub fn issuer(provider: Provider) -> &'static str {
 }
 
 /// The claims of a stand-in's ID token (the OpenID Connect core set plus email and name).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProviderClaims {
     pub iss: String,
     pub sub: String,
@@ -86,7 +86,7 @@ pub struct ProviderClaims {
 }
 
 /// A JWK of a stand-in's key (EC P-256).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EcJwk {
     pub kty: &'static str,
     pub crv: &'static str,

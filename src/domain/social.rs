@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::timestamp::Timestamp;
 
 /// Passage: `OAuth2ConnectionType` without `passage` (hosted login has its own endpoints).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     Apple,
@@ -74,7 +74,7 @@ impl Provider {
 }
 
 /// Who signed in at a provider stand-in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProviderIdentity {
     pub provider: Provider,
     /// The provider's subject (`sub`, GitHub's id).
@@ -97,7 +97,7 @@ impl ProviderIdentity {
 }
 
 /// An identity an app offers on a stand-in's sign-in page (fixtures, app settings).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SocialIdentity {
     pub email: String,
@@ -108,7 +108,7 @@ pub struct SocialIdentity {
 /// Emulator: an app's social providers. A provider present here is "configured": the Auth
 /// `App` lists it with its client id and its sign-ins come back through the app's own callback.
 /// A provider left out still works, with Passage's shared dev credentials and callback.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SocialSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ pub struct SocialSettings {
 }
 
 /// One configured provider.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProviderSettings {
     /// The client id the app registered with the provider (`""`: a made-up one).
@@ -177,7 +177,7 @@ impl SocialSettings {
 
 /// Fixtures: a provider account already linked to a user; its provider id is the one the
 /// stand-in gives the email.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureSocialConnection {
     pub provider: Provider,

@@ -39,7 +39,7 @@ impl std::fmt::Debug for SigningKey {
 }
 
 /// Passage: `JWKResponseKeysInner`, all six members required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Jwk {
     pub alg: String,
     pub e: String,
@@ -51,7 +51,7 @@ pub struct Jwk {
 }
 
 /// The claims of a Passage auth token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuthTokenClaims {
     pub aud: Vec<String>,
     pub exp: i64,

@@ -8,7 +8,7 @@ use super::social::SocialConnection;
 use super::timestamp::Timestamp;
 
 /// Passage: `UserStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UserStatus {
     Active,

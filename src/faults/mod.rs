@@ -20,7 +20,7 @@ pub const MAX_DELAY_MS: u64 = 60_000;
 pub const MAX_FAULTS: usize = 1_000;
 
 /// `POST /_emulator/faults`, as sent.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewFault {
     #[serde(default)]
@@ -53,7 +53,7 @@ fn nullable<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<
 }
 
 /// A fault as stored and shown: what was asked, and how many answers it has left.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Fault {
     pub id: String,
     pub method: Option<String>,

@@ -28,14 +28,10 @@ pub async fn json_errors(method: &Method, path: &str, response: Response) -> Res
         Err(_) => String::new(),
     };
     let message = match (status.as_u16(), text.is_empty()) {
-        (405, _) => {
-            let allowed = parts
-                .headers
-                .get(header::ALLOW)
-                .and_then(|allow| allow.to_str().ok())
-                .unwrap_or("");
-            format!("{method} is not a method of {path}; it takes {allowed}.")
-        }
+        // axum adds `Allow` after the route's layers have run, so it is not known here yet.
+        (405, _) => format!(
+            "{method} is not a method of {path}; the Allow header lists the methods it takes."
+        ),
         (_, false) => text,
         (_, true) => status
             .canonical_reason()

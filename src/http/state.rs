@@ -47,7 +47,7 @@ pub struct AppState {
 
 /// The emulator's addresses and keys, for the web console: the same facts as the ready file,
 /// plus the admin key the console uses for the Management API's console operations.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct EmulatorInfo {
     pub version: &'static str,
     #[serde(flatten)]

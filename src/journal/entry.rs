@@ -8,7 +8,7 @@ use super::BODY_LIMIT;
 use crate::domain::timestamp::Timestamp;
 
 /// Which face a request reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Api {
     Management,
@@ -176,7 +176,7 @@ impl Entry {
 }
 
 /// An entry of `GET /_emulator/requests`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JournalEntry {
     pub id: String,
     pub time: Timestamp,

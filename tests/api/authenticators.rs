@@ -84,3 +84,31 @@ async fn an_authenticator_made_from_a_private_key_registers_with_that_key() {
     );
     app.stop().await;
 }
+
+/// An authenticator's id is a path segment of its URLs: `""` (which schemathesis sent) made
+/// one no URL could reach.
+#[tokio::test]
+async fn an_authenticator_id_must_be_a_path_segment() {
+    let app = spawn_app().await;
+    for id in ["", "a/b", "with space", &"x".repeat(65)] {
+        let reply = app
+            .send(
+                Method::POST,
+                "/_emulator/authenticators",
+                None,
+                Some(&json!({ "id": id })),
+            )
+            .await;
+        assert_error(&reply, 400, "invalid_request", "must be 1 to 64 letters");
+    }
+    let reply = app
+        .send(
+            Method::POST,
+            "/_emulator/authenticators",
+            None,
+            Some(&json!({ "id": "my-key_1" })),
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 201, "{}", reply.text);
+    assert_eq!(reply.body["id"], "my-key_1");
+}

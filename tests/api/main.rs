@@ -32,6 +32,7 @@ mod list_users;
 mod logs;
 mod magic_links;
 mod metadata_schema;
+mod openapi;
 mod otp;
 mod passkey_failures;
 mod passkey_helpers;

@@ -9,6 +9,12 @@ use crate::http::AppState;
 use crate::http::extract::PathApp;
 
 /// Passage: `get-app` (Auth API).
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}",
+    tag = "auth",
+    responses((status = 200, description = "The app's public settings.", body = GetAppResponse)),
+)]
 pub async fn get_app(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

@@ -41,6 +41,17 @@ fn device_not_found() -> ApiError {
 }
 
 /// Passage: `get-current-user`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/currentuser",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "The signed-in user.", body = CurrentUserResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn get_current_user(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -50,6 +61,17 @@ pub async fn get_current_user(
 }
 
 /// Passage: `get-current-user-devices`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/currentuser/devices",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "The user's passkeys.", body = CurrentUserDevices),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn get_current_user_devices(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -61,16 +83,28 @@ pub async fn get_current_user_devices(
 }
 
 /// Passage: `UpdateDeviceRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UpdateDeviceRequest {
     pub friendly_name: String,
 }
 
 /// Passage: `update-current-user-device` (renames it).
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/currentuser/devices/{device_id}",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = UpdateDeviceRequest,
+    responses(
+        (status = 200, description = "The passkey renamed.", body = CurrentUserDevice),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn update_current_user_device(
     State(state): State<AppState>,
     auth: UserAuth,
-    ApiPath((_, device_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, device_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<UpdateDeviceRequest>,
 ) -> ApiResult<Json<CurrentUserDevice>> {
     let name = request.friendly_name.trim();
@@ -100,10 +134,21 @@ pub async fn update_current_user_device(
 }
 
 /// Passage: `delete-current-user-device`: 200 with an empty body.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/currentuser/devices/{device_id}",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "The passkey is gone."),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn delete_current_user_device(
     State(state): State<AppState>,
     auth: UserAuth,
-    ApiPath((_, device_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, device_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let deleted = is_plausible_id(&device_id)
         && state
@@ -118,6 +163,17 @@ pub async fn delete_current_user_device(
 }
 
 /// Passage: `get-current-user-metadata`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/currentuser/user-metadata",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "The user's metadata.", body = UserMetadataResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn get_current_user_metadata(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -127,7 +183,7 @@ pub async fn get_current_user_metadata(
 }
 
 /// Passage: `UpdateMetadataRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UpdateMetadataRequest {
     #[serde(default)]
     pub user_metadata: Option<Map<String, Value>>,
@@ -135,6 +191,18 @@ pub struct UpdateMetadataRequest {
 
 /// Passage: `update-current-user-metadata`: only fields of the app's schema; one unknown or
 /// mistyped field rejects the whole update.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/currentuser/user-metadata",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = UpdateMetadataRequest,
+    responses(
+        (status = 200, description = "The user with the metadata changed.", body = CurrentUserResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn update_current_user_metadata(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -157,7 +225,7 @@ pub async fn update_current_user_metadata(
 }
 
 /// Passage: `UpdateUserEmailRequest` and `UpdateUserPhoneRequest` (one of the two `new_*`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UpdateIdentifierRequest {
     #[serde(default)]
     pub new_email: Option<String>,
@@ -173,6 +241,18 @@ pub struct UpdateIdentifierRequest {
 
 /// Passage: `update-email-current-user`: sends a verify link (`psg_verify_link`) to the new
 /// address; the email changes only when it is activated.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/currentuser/email",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = UpdateIdentifierRequest,
+    responses(
+        (status = 200, description = "A link to confirm the new address was sent.", body = MagicLinkResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn update_current_user_email(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -192,6 +272,18 @@ pub async fn update_current_user_email(
 }
 
 /// Passage: `update-phone-current-user`: the same for a new phone number.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/currentuser/phone",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = UpdateIdentifierRequest,
+    responses(
+        (status = 200, description = "A link to confirm the new number was sent.", body = MagicLinkResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn update_current_user_phone(
     State(state): State<AppState>,
     auth: UserAuth,

@@ -9,7 +9,7 @@ use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{UserStatus, UserWithDevices};
 
 /// Passage: `Credential`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Credential {
     pub created_at: Timestamp,
     pub cred_id: String,
@@ -42,7 +42,7 @@ impl From<Device> for Credential {
 }
 
 /// Passage: `CurrentUser`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
     pub created_at: Timestamp,
     pub email: String,
@@ -90,31 +90,31 @@ impl From<UserWithDevices> for CurrentUser {
 }
 
 /// Passage: `CurrentUserResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CurrentUserResponse {
     pub user: CurrentUser,
 }
 
 /// Passage: `CurrentUserDevices`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CurrentUserDevices {
     pub devices: Vec<Credential>,
 }
 
 /// Passage: `CurrentUserDevice`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CurrentUserDevice {
     pub device: Credential,
 }
 
 /// Passage: `UserMetadataResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserMetadataResponse {
     pub user_metadata: Option<Map<String, Value>>,
 }
 
 /// Passage: `SocialConnectionsResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SocialConnectionsResponse {
     pub social_connections: UserSocialConnections,
 }

@@ -14,6 +14,17 @@ use crate::http::extract::{ApiPath, UserAuth};
 use crate::http::query::ApiQuery;
 
 /// Passage: `get-current-user-social-connections`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/currentuser/social-connections",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "The user's linked providers.", body = SocialConnectionsResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn social_connections(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -26,10 +37,23 @@ pub async fn social_connections(
 
 /// Passage: `delete-current-user-social-connection` (`apple`, `github` or `google`): 200,
 /// empty.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/currentuser/social-connections/{social_connection_type}",
+    tag = "auth",
+    security(("auth_token" = [])),
+    params(("social_connection_type" = crate::domain::social::Provider, Path)),
+    responses(
+        (status = 200, description = "The provider is unlinked."),
+        crate::openapi::BadRequest,
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn delete_social_connection(
     State(state): State<AppState>,
     auth: UserAuth,
-    ApiPath((_, connection)): ApiPath<(String, String)>,
+    ApiPath((_app_id, connection)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let provider = provider("social_connection_type", &connection)?;
     if state
@@ -49,6 +73,18 @@ pub async fn delete_social_connection(
 /// Passage: `GET /apps/{app_id}/currentuser/social/link_account?code=&verifier=`: links the
 /// provider account a social sign-in came back with (typically `link_account=true`) to the
 /// signed-in user. 201, no body.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/currentuser/social/link_account",
+    tag = "auth",
+    security(("auth_token" = [])),
+    params(CodeQuery),
+    responses(
+        (status = 201, description = "The provider of the code is linked."),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn link_account(
     State(state): State<AppState>,
     auth: UserAuth,

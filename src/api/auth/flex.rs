@@ -28,6 +28,16 @@ fn required(id: Option<String>) -> ApiResult<String> {
 }
 
 /// Passage: `register-webauthn-start-with-transaction`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/transactions/webauthn/start",
+    tag = "auth",
+    request_body = TransactionStartRequest,
+    responses(
+        (status = 200, description = "Creation options for the transaction.", body = TransactionStartResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -65,6 +75,17 @@ pub async fn register_start(
 
 /// Passage: `register-webauthn-finish-with-transaction`: the passkey becomes a device of the
 /// Flex user (made now, with the external id and no email or phone, on a first passkey).
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/transactions/webauthn/finish",
+    tag = "auth",
+    request_body = TransactionFinishRequest,
+    responses(
+        (status = 200, description = "A nonce for the app's backend to verify.", body = Nonce),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -136,6 +157,17 @@ pub async fn register_finish(
 
 /// Passage: `authenticate-webauthn-start-with-transaction`; without a transaction the login is
 /// discoverable (conditional mediation).
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/authenticate/transactions/webauthn/start",
+    tag = "auth",
+    request_body = TransactionStartRequest,
+    responses(
+        (status = 200, description = "Request options for the transaction.", body = TransactionStartResponse),
+        crate::openapi::Forbidden,
+        crate::openapi::Conflict,
+    ),
+)]
 pub async fn authenticate_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -173,6 +205,17 @@ pub async fn authenticate_start(
 }
 
 /// Passage: `authenticate-webauthn-finish-with-transaction`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/authenticate/transactions/webauthn/finish",
+    tag = "auth",
+    request_body = TransactionFinishRequest,
+    responses(
+        (status = 200, description = "A nonce for the app's backend to verify.", body = Nonce),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn authenticate_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

@@ -34,6 +34,16 @@ pub const KIND: &str = "hosted";
 /// Emulator: PKCE is optional (confidential clients authenticate at the token endpoint), but a
 /// code issued with a challenge needs its verifier. There is no hosted-login session: every
 /// authorize shows the page.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/authorize",
+    tag = "auth",
+    params(AuthorizeQuery),
+    responses(
+        (status = 200, description = "The hosted sign-in page.", body = String, content_type = "text/html"),
+        (status = 302, description = "Back to the client with an OAuth error."),
+    ),
+)]
 pub async fn authorize(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -97,7 +107,7 @@ pub async fn authorize(
 }
 
 /// What the hosted page's script needs to know.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct HostedConfig<'a> {
     /// The Auth API base the page calls (`…/auth/v1`).
     base: &'a str,
@@ -142,6 +152,16 @@ fn page_config<'a>(
 /// `POST /_emulator/hosted/{grant_id}/complete`: the hosted page's outcome. With the auth
 /// token of the person who just signed in, the app gets a code; with an `error` (the person
 /// cancelled), the error. Answers where the page sends the browser.
+#[utoipa::path(
+    post,
+    path = "/hosted/{grant_id}/complete",
+    tag = "emulator",
+    request_body = CompleteRequest,
+    responses(
+        (status = 200, description = "Where the hosted page sends the browser next (the client's redirect_uri with a code).", body = CompleteResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn complete(
     State(state): State<AppState>,
     ApiPath(grant_id): ApiPath<String>,
@@ -215,6 +235,16 @@ pub async fn complete(
 /// Emulator: the URI must be one of the app's `allowed_logout_urls` or on its origins. There
 /// is no hosted-login session to end; an `id_token_hint`, when given, must be an ID token the
 /// app issued (expired ones included).
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/logout",
+    tag = "auth",
+    params(LogoutQuery),
+    responses(
+        (status = 200, description = "Signed out, with no redirect URI to go to.", body = String, content_type = "text/html"),
+        (status = 302, description = "To the post-logout redirect URI."),
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

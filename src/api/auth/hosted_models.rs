@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 
 /// `GET /apps/{app_id}/authorize` (passage-android `HostedUtils.kt`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuthorizeQuery {
     pub client_id: String,
     pub redirect_uri: String,
@@ -30,7 +31,7 @@ pub struct AuthorizeQuery {
 }
 
 /// What the hosted page posts when the person signed in (an auth token) or gave up (`error`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
     #[serde(default)]
@@ -39,7 +40,7 @@ pub struct CompleteRequest {
     pub error: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CompleteResponse {
     /// Where the page sends the browser: the app's redirect URI with `code` (or `error`) and
     /// `state`.
@@ -47,7 +48,7 @@ pub struct CompleteResponse {
 }
 
 /// The token endpoint's parameters (form body, or query as passage-android sends them).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     #[serde(default)]
     pub grant_type: String,
@@ -65,7 +66,7 @@ pub struct TokenRequest {
 }
 
 /// RFC 6749 section 5.1, plus the ID token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -77,7 +78,7 @@ pub struct TokenResponse {
 }
 
 /// OpenID Connect Core section 5.3.2.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserInfoResponse {
     pub sub: String,
     pub email: String,
@@ -88,7 +89,8 @@ pub struct UserInfoResponse {
 }
 
 /// `GET /apps/{app_id}/logout` (passage-android `HostedUtils.kt`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LogoutQuery {
     #[serde(default)]
     pub id_token_hint: String,
@@ -110,8 +112,8 @@ pub struct OAuthError {
     pub description: String,
 }
 
-#[derive(Serialize)]
-struct OAuthErrorBody<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct OAuthErrorBody<'a> {
     error: &'a str,
     error_description: &'a str,
 }

@@ -31,6 +31,17 @@ type OAuthResult<T> = Result<T, OAuthError>;
 ///
 /// Emulator: the client secret is not checked (the emulator keeps none); the client id must
 /// be the app id.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/token",
+    tag = "auth",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens.", body = TokenResponse),
+        (status = 400, description = "An OAuth error.", body = super::hosted_models::OAuthErrorBody),
+        (status = 401, description = "An OAuth error (invalid_client).", body = super::hosted_models::OAuthErrorBody),
+    ),
+)]
 pub async fn token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -143,6 +154,17 @@ fn basic_client_id(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Passage (hosted): `GET` or `POST /userinfo` with `Authorization: Bearer <access token>`.
+#[utoipa::path(
+    method(get, post),
+    path = "/apps/{app_id}/userinfo",
+    tag = "auth",
+    security(("auth_token" = [])),
+    responses(
+        (status = 200, description = "Claims about the signed-in user.", body = UserInfoResponse),
+        (status = 400, description = "An OAuth error (no such app).", body = super::hosted_models::OAuthErrorBody),
+        (status = 401, description = "An OAuth error (invalid_token).", body = super::hosted_models::OAuthErrorBody),
+    ),
+)]
 pub async fn userinfo(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

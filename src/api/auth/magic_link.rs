@@ -17,7 +17,7 @@ use crate::http::extract::{ApiJson, PathApp};
 use crate::store::{MagicLinkRecord, UserChanges, WriteError};
 
 /// Passage: `RegisterMagicLinkRequest` and `LoginMagicLinkRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MagicLinkRequest {
     pub identifier: String,
     #[serde(default)]
@@ -27,25 +27,26 @@ pub struct MagicLinkRequest {
 }
 
 /// Passage: `MagicLink` of the Auth API: only its id.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MagicLinkId {
     pub id: String,
 }
 
 /// Passage: `RegisterMagicLinkResponse` / `LoginMagicLinkResponse` / `MagicLinkResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = auth::MagicLinkResponse)]
 pub struct MagicLinkResponse {
     pub magic_link: MagicLinkId,
 }
 
 /// Passage: `ActivateMagicLinkRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ActivateMagicLinkRequest {
     pub magic_link: String,
 }
 
 /// Passage: `GetMagicLinkStatusRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct GetMagicLinkStatusRequest {
     pub id: String,
 }
@@ -95,6 +96,16 @@ async fn start(
 }
 
 /// Passage: `register-magic-link`, 201.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/magic-link",
+    tag = "auth",
+    request_body = MagicLinkRequest,
+    responses(
+        (status = 201, description = "The link was sent.", body = MagicLinkResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -105,6 +116,16 @@ pub async fn register_magic_link(
 }
 
 /// Passage: `login-magic-link`, 200.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/login/magic-link",
+    tag = "auth",
+    request_body = MagicLinkRequest,
+    responses(
+        (status = 200, description = "The link was sent.", body = MagicLinkResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn login_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -122,6 +143,17 @@ fn invalid_link() -> ApiError {
 
 /// Passage: `activate-magic-link` (PATCH): single use; the identifier it was sent to is
 /// verified and the user logged in.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/magic-link/activate",
+    tag = "auth",
+    request_body = ActivateMagicLinkRequest,
+    responses(
+        (status = 200, description = "A session.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn activate_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -184,6 +216,17 @@ async fn session_for(
 ///
 /// Emulator: before activation it answers 404 `magic_link_not_found` ("not activated yet");
 /// Passage's exact answer then is unknown.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/magic-link/status",
+    tag = "auth",
+    request_body = GetMagicLinkStatusRequest,
+    responses(
+        (status = 200, description = "The session, once the link was activated elsewhere.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn magic_link_status(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

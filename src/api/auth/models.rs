@@ -12,11 +12,13 @@ use crate::domain::tokens::Jwk;
 use crate::domain::user::{User as UserRecord, UserStatus, UserWithDevices};
 
 /// Passage: `PasskeysAuthMethod` of the Auth API: an empty object.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = auth::PasskeysAuthMethod)]
 pub struct PasskeysAuthMethod {}
 
 /// Passage: `OtpAuthMethod` / `MagicLinkAuthMethod` of the Auth API.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = auth::TtlAuthMethod)]
 pub struct TtlAuthMethod {
     pub ttl: i64,
     pub ttl_display_unit: TtlDisplayUnit,
@@ -24,7 +26,8 @@ pub struct TtlAuthMethod {
 
 /// Passage: `AuthMethods` of the Auth API: a method is enabled when its member is present
 /// (passage-elements tests `authMethods.passkeys !== undefined`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = auth::AuthMethods)]
 pub struct AuthMethods {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passkeys: Option<PasskeysAuthMethod>,
@@ -35,7 +38,7 @@ pub struct AuthMethods {
 }
 
 /// Passage: `SocialConnections` (`{client_id}` per configured provider).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct SocialConnections {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apple: Option<SocialConnection>,
@@ -46,7 +49,7 @@ pub struct SocialConnections {
 }
 
 /// Passage: `SocialConnection`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SocialConnection {
     pub client_id: String,
 }
@@ -67,7 +70,7 @@ impl SocialConnections {
 }
 
 /// Passage: `App` (Auth API).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct App {
     pub allowed_identifier: String,
     pub auth_fallback_method: String,
@@ -150,20 +153,20 @@ impl From<AppRecord> for App {
 }
 
 /// Passage: `GetAppResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GetAppResponse {
     pub app: App,
 }
 
 /// Passage: `JWKResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JwkResponse {
     pub keys: Vec<Jwk>,
 }
 
 /// Passage: `OpenIdConfiguration` (`authorization_endpoint`, `issuer`, `jwks_uri`), plus what
 /// OpenID Connect Discovery 1.0 lets clients find the hosted login's other endpoints with.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OpenIdConfiguration {
     pub authorization_endpoint: String,
     pub issuer: String,
@@ -225,7 +228,7 @@ impl OpenIdConfiguration {
 }
 
 /// Passage: `User` (Auth API).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub email: String,
     pub email_verified: bool,
@@ -277,25 +280,26 @@ impl From<UserWithDevices> for User {
 }
 
 /// Passage: `UserResponse` (`user` is `null` for an unknown identifier).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = auth::UserResponse)]
 pub struct UserResponse {
     pub user: Option<User>,
 }
 
 /// Passage: `CreateUserResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreateUserResponse {
     pub user: User,
 }
 
 /// Passage: `OneTimePasscodeResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OneTimePasscodeResponse {
     pub otp_id: String,
 }
 
 /// Passage: `AuthResult`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuthResult {
     pub auth_token: String,
     pub redirect_url: String,
@@ -307,7 +311,7 @@ pub struct AuthResult {
 }
 
 /// Passage: `AuthResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuthResponse {
     pub auth_result: AuthResult,
 }

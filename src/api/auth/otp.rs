@@ -26,7 +26,7 @@ use crate::store::{NewOtp, OtpOutcome};
 const MAX_WRONG_CODES: i64 = 5;
 
 /// Passage: `RegisterOneTimePasscodeRequest` and `LoginOneTimePasscodeRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct OtpRequest {
     pub identifier: String,
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct OtpRequest {
 }
 
 /// Passage: `ActivateOneTimePasscodeRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ActivateOtpRequest {
     pub otp: String,
     pub otp_id: String,
@@ -58,6 +58,16 @@ fn code_hash(otp_id: &str, code: &str) -> String {
 
 /// Passage: `register-one-time-passcode`, 201. Creates the user (`pending`) or reuses a
 /// pending one; an active or inactive user already has the identifier.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/otp",
+    tag = "auth",
+    request_body = OtpRequest,
+    responses(
+        (status = 201, description = "The passcode was sent.", body = OneTimePasscodeResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -72,6 +82,16 @@ pub async fn register_otp(
 }
 
 /// Passage: `login-one-time-passcode`, 201.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/login/otp",
+    tag = "auth",
+    request_body = OtpRequest,
+    responses(
+        (status = 201, description = "The passcode was sent.", body = OneTimePasscodeResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn login_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -139,6 +159,17 @@ async fn send_otp(
 
 /// Passage: `activate-one-time-passcode`. Single use; after five wrong codes the passcode is
 /// dead and every further try is 401 `exceeded_attempts`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/otp/activate",
+    tag = "auth",
+    request_body = ActivateOtpRequest,
+    responses(
+        (status = 200, description = "A session.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn activate_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

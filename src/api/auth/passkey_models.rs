@@ -8,28 +8,28 @@ use super::models::User;
 
 /// `CredentialCreation` / `ProtocolCredentialAssertion`: the options a browser passes to
 /// `navigator.credentials.create/get`, in WebAuthn JSON (base64url byte fields).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HandshakeChallenge {
     #[serde(rename = "publicKey")]
     pub public_key: Value,
 }
 
 /// `CredentialCreationChallenge` / `CredentialAssertionChallenge`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Handshake {
     pub id: String,
     pub challenge: HandshakeChallenge,
 }
 
 /// `RegisterWebAuthnStartResponse`, `LoginWebAuthnStartResponse`, `AddDeviceStartResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WebAuthnStartResponse {
     pub handshake: Handshake,
     pub user: Option<User>,
 }
 
 /// `RegisterWebAuthnStartRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegisterWebAuthnStartRequest {
     pub identifier: String,
     #[serde(default)]
@@ -37,7 +37,7 @@ pub struct RegisterWebAuthnStartRequest {
 }
 
 /// `RegisterWebAuthnFinishRequest` and `AddDeviceFinishRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct WebAuthnFinishRequest {
     pub handshake_id: String,
     pub handshake_response: Value,
@@ -46,14 +46,14 @@ pub struct WebAuthnFinishRequest {
 }
 
 /// `LoginWebAuthnStartRequest`: no identifier means a discoverable (usernameless) login.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct LoginWebAuthnStartRequest {
     #[serde(default)]
     pub identifier: Option<String>,
 }
 
 /// `CurrentUserDevicesStartRequest` (the body is optional).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct CurrentUserDevicesStartRequest {
     #[serde(default)]
     pub authenticator_attachment: Option<String>,
@@ -61,7 +61,7 @@ pub struct CurrentUserDevicesStartRequest {
 
 /// `RegisterWebAuthnStartWithTransactionRequest` and
 /// `AuthenticateWebAuthnStartWithTransactionRequest` (no transaction: discoverable).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct TransactionStartRequest {
     #[serde(default)]
     pub transaction_id: Option<String>,
@@ -71,7 +71,7 @@ pub struct TransactionStartRequest {
 
 /// `RegisterWebAuthnStartWithTransactionResponse` and
 /// `AuthenticateWebAuthnStartWithTransactionResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TransactionStartResponse {
     pub handshake: Handshake,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,7 +80,7 @@ pub struct TransactionStartResponse {
 
 /// `RegisterWebAuthnFinishWithTransactionRequest` and
 /// `AuthenticateWebAuthnFinishWithTransactionRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TransactionFinishRequest {
     pub handshake_id: String,
     pub handshake_response: Value,
@@ -89,7 +89,7 @@ pub struct TransactionFinishRequest {
 }
 
 /// `Nonce`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Nonce {
     pub nonce: String,
 }

@@ -48,6 +48,16 @@ fn check_user_id(claimed: Option<&str>, expected: &str) -> ApiResult<()> {
 }
 
 /// Passage: `register-webauthn-start`, 200. Creates the user (`pending`) as Passage did.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/webauthn/start",
+    tag = "auth",
+    request_body = RegisterWebAuthnStartRequest,
+    responses(
+        (status = 200, description = "Creation options and a handshake.", body = WebAuthnStartResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_webauthn_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -77,6 +87,17 @@ pub async fn register_webauthn_start(
 }
 
 /// Passage: `register-webauthn-finish`, 201 `AuthResponse`: the user is active and logged in.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/register/webauthn/finish",
+    tag = "auth",
+    request_body = WebAuthnFinishRequest,
+    responses(
+        (status = 201, description = "The passkey is registered; a session.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn register_webauthn_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -104,6 +125,17 @@ pub async fn register_webauthn_finish(
 
 /// Passage: `login-webauthn-start`, 200. With an identifier the user's passkeys are allowed;
 /// without one the login is discoverable (usernameless).
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/login/webauthn/start",
+    tag = "auth",
+    request_body = LoginWebAuthnStartRequest,
+    responses(
+        (status = 200, description = "Request options and a handshake.", body = WebAuthnStartResponse),
+        crate::openapi::Forbidden,
+        crate::openapi::Conflict,
+    ),
+)]
 pub async fn login_webauthn_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -136,6 +168,17 @@ pub async fn login_webauthn_start(
 }
 
 /// Passage: `login-webauthn-finish`, 200 `AuthResponse`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/login/webauthn/finish",
+    tag = "auth",
+    request_body = WebAuthnFinishRequest,
+    responses(
+        (status = 200, description = "A session.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn login_webauthn_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -160,6 +203,18 @@ pub async fn login_webauthn_finish(
 
 /// Passage: `add-device-start`, 200: a registration for the signed-in user, excluding the
 /// passkeys they already have.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/currentuser/devices/start",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = CurrentUserDevicesStartRequest,
+    responses(
+        (status = 200, description = "Creation options for another passkey.", body = WebAuthnStartResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn add_device_start(
     State(state): State<AppState>,
     auth: UserAuth,
@@ -188,6 +243,18 @@ pub async fn add_device_start(
 }
 
 /// Passage: `add-device-finish`, 201 `CurrentUserDevice`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/currentuser/devices/finish",
+    tag = "auth",
+    security(("auth_token" = [])),
+    request_body = WebAuthnFinishRequest,
+    responses(
+        (status = 201, description = "The new passkey.", body = CurrentUserDevice),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn add_device_finish(
     State(state): State<AppState>,
     auth: UserAuth,

@@ -23,7 +23,8 @@ use crate::store::NewGrant;
 pub const KIND: &str = "social";
 
 /// Passage: the query of `GET /apps/{app_id}/social/authorize`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuthorizeQuery {
     pub redirect_uri: String,
     pub code_challenge: String,
@@ -50,6 +51,13 @@ pub fn provider(parameter: &str, name: &str) -> ApiResult<Provider> {
 /// A provider the app configured calls back to the app's own `oauth2_callback`; any other
 /// uses Passage's shared dev callback `/social/oauth2_callback`, as Passage's dev credentials
 /// did.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/social/authorize",
+    tag = "auth",
+    params(AuthorizeQuery),
+    responses((status = 302, description = "To the provider's sign-in page.")),
+)]
 pub async fn authorize(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -118,7 +126,8 @@ fn provider_scope(provider: Provider) -> &'static str {
 }
 
 /// Passage: what a provider sends to `oauth2_callback` (query for GET, Apple's form for POST).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackParams {
     #[serde(default)]
     pub code: String,
@@ -133,6 +142,15 @@ pub struct CallbackParams {
 }
 
 /// Passage: `GET /apps/{app_id}/social/oauth2_callback`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/social/oauth2_callback",
+    tag = "auth",
+    params(CallbackParams),
+    responses(
+        (status = 302, description = "Back to the app's redirect_uri with a code or an error."),
+    ),
+)]
 pub async fn app_callback(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -142,6 +160,15 @@ pub async fn app_callback(
 }
 
 /// Passage: `POST /apps/{app_id}/social/oauth2_callback` (Apple's `form_post`).
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/social/oauth2_callback",
+    tag = "auth",
+    request_body(content = CallbackParams, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 302, description = "Back to the app's redirect_uri with a code or an error."),
+    ),
+)]
 pub async fn app_callback_form(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -151,6 +178,17 @@ pub async fn app_callback_form(
 }
 
 /// Passage: `GET /social/oauth2_callback` (the shared dev credentials' callback).
+#[utoipa::path(
+    get,
+    path = "/social/oauth2_callback",
+    tag = "auth",
+    params(CallbackParams),
+    responses(
+        (status = 302, description = "Back to the app's redirect_uri with a code or an error."),
+        crate::openapi::BadRequest,
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn dev_callback(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<CallbackParams>,
@@ -159,6 +197,16 @@ pub async fn dev_callback(
 }
 
 /// Passage: `POST /social/oauth2_callback`.
+#[utoipa::path(
+    post,
+    path = "/social/oauth2_callback",
+    tag = "auth",
+    request_body(content = CallbackParams, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 302, description = "Back to the app's redirect_uri with a code or an error."),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn dev_callback_form(
     State(state): State<AppState>,
     ApiForm(params): ApiForm<CallbackParams>,
@@ -257,7 +305,8 @@ async fn callback(
 }
 
 /// Passage: the query of `social/token` and `currentuser/social/link_account`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CodeQuery {
     pub code: String,
     pub verifier: String,
@@ -272,6 +321,17 @@ pub struct CodeQuery {
 /// (the callback said `link_account=true`), the exchange is refused with 403
 /// `operation_not_allowed`: that user signs in another way and links the account with
 /// `currentuser/social/link_account`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/social/token",
+    tag = "auth",
+    params(CodeQuery),
+    responses(
+        (status = 201, description = "A session for the social sign-in.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

@@ -98,7 +98,7 @@ pub(super) async fn link(
 }
 
 /// Passage: `IdTokenRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct IdTokenRequest {
     pub code: String,
     pub id_token: String,
@@ -113,6 +113,17 @@ pub struct IdTokenRequest {
 /// but is not checked (Passage exchanged it with the provider). Unlike the browser flow, an
 /// existing user with the token's (provider-verified) email is linked at once: the native
 /// flow has no `link_account` step.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/social/id_token",
+    tag = "auth",
+    request_body = IdTokenRequest,
+    responses(
+        (status = 201, description = "A session for the native sign-in.", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn id_token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

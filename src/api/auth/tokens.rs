@@ -17,7 +17,7 @@ use crate::http::query::query_pairs;
 use crate::store::RefreshOutcome;
 
 /// Passage: `RefreshAuthTokenRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RefreshAuthTokenRequest {
     pub refresh_token: String,
 }
@@ -28,6 +28,17 @@ fn invalid_refresh_token(message: &str) -> ApiError {
 
 /// Passage: `refresh-auth-token`, 201: a new auth token and the next refresh token; the
 /// presented one is spent. Presenting a spent token revokes its whole family.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/tokens",
+    tag = "auth",
+    request_body = RefreshAuthTokenRequest,
+    responses(
+        (status = 201, description = "A new session (the refresh token rotated).", body = AuthResponse),
+        crate::openapi::Unauthorized,
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn refresh_auth_token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -85,6 +96,13 @@ pub(super) async fn rotate(
 /// Passage: `revoke-refresh-token` (sign out): 200 with the JSON body `null`, which the
 /// passage-auth crate parses. Unknown tokens are answered the same way: signing out twice is
 /// not an error.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/tokens",
+    tag = "auth",
+    params(("refresh_token" = String, Query)),
+    responses((status = 200, description = "Signed out: the JSON body `null`.", body = Option<()>)),
+)]
 pub async fn revoke_refresh_token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

@@ -16,6 +16,15 @@ use crate::http::query::query_pairs;
 
 /// Passage: `get-user` (Auth API): `{"user": null}` for an unknown identifier, which is how
 /// passage-elements decides between login and registration.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/users",
+    tag = "auth",
+    params(("identifier" = String, Query, description = "An email address or phone number.")),
+    responses(
+        (status = 200, description = "The user, or `{\"user\": null}`.", body = UserResponse),
+    ),
+)]
 pub async fn get_user(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -39,7 +48,7 @@ pub async fn get_user(
 }
 
 /// Passage: `CreateUserParams`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateUserParams {
     pub identifier: String,
     #[serde(default)]
@@ -47,6 +56,16 @@ pub struct CreateUserParams {
 }
 
 /// Passage: `create-user` (Auth API), 201. The user is `pending` until their first login.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/users",
+    tag = "auth",
+    request_body = CreateUserParams,
+    responses(
+        (status = 201, description = "The new user.", body = CreateUserResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

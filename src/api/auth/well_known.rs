@@ -12,6 +12,12 @@ use crate::http::extract::{AuthBase, PathApp};
 ///
 /// Emulator: after a rotation the retired key stays published for the app's
 /// `session_timeout_length`, so every token it signed can still be verified until it expires.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/.well-known/jwks.json",
+    tag = "auth",
+    responses((status = 200, description = "The app's signing keys.", body = JwkResponse)),
+)]
 pub async fn jwks(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
@@ -33,6 +39,14 @@ pub async fn jwks(
 /// `Host: auth.passage.id` they are Passage's production URLs, and `issuer` equals the auth
 /// tokens' `iss`). The hosted login's ID tokens carry this `issuer`, so OpenID Connect
 /// clients that discover it from here accept them.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/.well-known/openid-configuration",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The app's OpenID Connect discovery document.", body = OpenIdConfiguration),
+    ),
+)]
 pub async fn openid_configuration(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

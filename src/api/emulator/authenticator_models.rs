@@ -11,10 +11,12 @@ use crate::domain::timestamp::Timestamp;
 use crate::store::{AuthenticatorRecord, CredentialRecord};
 
 /// `POST /_emulator/authenticators`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAuthenticatorRequest {
-    /// Fixed id (replaces an authenticator with this id); random when absent.
+    /// Fixed id (replaces an authenticator with this id); random when absent. It is a path
+    /// segment of the authenticator's URLs: 1 to 64 letters, digits, `-` or `_`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub id: Option<String>,
     pub name: Option<String>,
     /// `ES256` (default) or `EdDSA`.
@@ -29,7 +31,7 @@ pub struct NewAuthenticatorRequest {
     pub credentials: Vec<NewVirtualCredential>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVirtualCredential {
     /// base64url.
@@ -45,7 +47,7 @@ pub struct NewVirtualCredential {
 
 /// A credential as the emulator shows it: with its private key, so a browser test can load
 /// it into Chromium's virtual authenticator (CDP `WebAuthn.addCredential`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VirtualCredential {
     pub cred_id: String,
     pub rp_id: String,
@@ -58,7 +60,7 @@ pub struct VirtualCredential {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VirtualAuthenticator {
     pub id: String,
     pub name: String,
@@ -100,13 +102,13 @@ impl VirtualAuthenticator {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuthenticatorList {
     pub authenticators: Vec<VirtualAuthenticator>,
 }
 
 /// A WebAuthn start response (Auth API or Flex), plus where the "browser" is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CeremonyRequest {
     pub handshake: StartedHandshake,
     #[serde(default)]
@@ -119,7 +121,7 @@ pub struct CeremonyRequest {
 }
 
 /// The body of the finish call.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CeremonyResponse {
     pub handshake_id: String,
     pub handshake_response: Value,

@@ -10,9 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
+use super::Deleted;
 use super::authenticator_models::{
     AuthenticatorList, CeremonyRequest, CeremonyResponse, NewAuthenticatorRequest,
     VirtualAuthenticator,
@@ -45,6 +46,15 @@ fn aaguid_bytes(text: &str) -> ApiResult<[u8; 16]> {
         .map_err(|_| ApiError::invalid_request(format!("aaguid: {text:?} is not a UUID")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/authenticators",
+    tag = "emulator",
+    request_body = NewAuthenticatorRequest,
+    responses(
+        (status = 201, description = "A new virtual authenticator.", body = VirtualAuthenticator),
+    ),
+)]
 pub async fn create_authenticator(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<NewAuthenticatorRequest>,
@@ -90,6 +100,15 @@ pub async fn create_authenticator(
             created_at: now,
         });
     }
+    if let Some(id) = &request.id {
+        let segment = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if id.is_empty() || id.len() > 64 || !id.chars().all(segment) {
+            return Err(ApiError::invalid_request(format!(
+                "id: `{id}` must be 1 to 64 letters, digits, `-` or `_` (it is part of the \
+                 authenticator's URLs)"
+            )));
+        }
+    }
     let record = AuthenticatorRecord {
         id: request.id.clone().unwrap_or_else(new_id),
         name: request
@@ -120,6 +139,14 @@ async fn load(
     Ok((record, credentials))
 }
 
+#[utoipa::path(
+    get,
+    path = "/authenticators",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "Every virtual authenticator.", body = AuthenticatorList),
+    ),
+)]
 pub async fn list_authenticators(
     State(state): State<AppState>,
 ) -> ApiResult<Json<AuthenticatorList>> {
@@ -132,6 +159,15 @@ pub async fn list_authenticators(
     Ok(Json(AuthenticatorList { authenticators }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/authenticators/{authenticator_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "One virtual authenticator.", body = VirtualAuthenticator),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn get_authenticator(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -141,11 +177,15 @@ pub async fn get_authenticator(
     Ok(Json(view))
 }
 
-#[derive(Serialize)]
-pub struct Deleted {
-    deleted: u64,
-}
-
+#[utoipa::path(
+    delete,
+    path = "/authenticators/{authenticator_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The authenticator was deleted.", body = Deleted),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn delete_authenticator(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -245,6 +285,16 @@ async fn prepare(state: &AppState, id: &str, request: &CeremonyRequest) -> ApiRe
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/authenticators/{authenticator_id}/register",
+    tag = "emulator",
+    request_body = CeremonyRequest,
+    responses(
+        (status = 200, description = "The credential the authenticator created, to send to the finish call.", body = CeremonyResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn register(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -271,6 +321,16 @@ pub async fn register(
     Ok(Json(CeremonyResponse::answering(request, response)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/authenticators/{authenticator_id}/login",
+    tag = "emulator",
+    request_body = CeremonyRequest,
+    responses(
+        (status = 200, description = "The assertion the authenticator made, to send to the finish call.", body = CeremonyResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -298,7 +358,7 @@ pub async fn login(
 }
 
 /// A start response's `handshake`, kept as JSON: `challenge` goes to the authenticator as is.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StartedHandshake {
     pub id: String,
     pub challenge: Value,

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::ApiJson;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClockResponse {
     /// The emulator's current time.
     pub now: Timestamp,
@@ -20,7 +20,7 @@ pub struct ClockResponse {
 }
 
 /// Exactly one of the two members.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetClockRequest {
     #[serde(default)]
@@ -36,11 +36,24 @@ fn response(state: &AppState) -> Json<ClockResponse> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/clock",
+    tag = "emulator",
+    responses((status = 200, description = "The emulator's time.", body = ClockResponse)),
+)]
 pub async fn get_clock(State(state): State<AppState>) -> Json<ClockResponse> {
     response(&state)
 }
 
 /// `{"advance_seconds": N}` moves time by N seconds; `{"now": "2030-01-01T00:00:00Z"}` sets it.
+#[utoipa::path(
+    post,
+    path = "/clock",
+    tag = "emulator",
+    request_body = SetClockRequest,
+    responses((status = 200, description = "The clock moved.", body = ClockResponse)),
+)]
 pub async fn set_clock(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SetClockRequest>,
@@ -84,6 +97,14 @@ fn within_reach(offset: Option<i64>) -> ApiResult<()> {
 }
 
 /// Back to the system clock.
+#[utoipa::path(
+    delete,
+    path = "/clock",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The clock follows the system clock again.", body = ClockResponse),
+    ),
+)]
 pub async fn reset_clock(State(state): State<AppState>) -> Json<ClockResponse> {
     state.clock.reset();
     response(&state)

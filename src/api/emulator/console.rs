@@ -91,24 +91,38 @@ pub async fn root(headers: HeaderMap, uri: Uri) -> Response {
 
 /// `GET /_emulator/info`: the emulator's version, addresses (as in the ready file) and the
 /// admin key, which the console uses for the Management API.
+#[utoipa::path(
+    get,
+    path = "/info",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "Version, addresses and the admin key (what the console reads).", body = EmulatorInfo),
+    ),
+)]
 pub async fn info(State(state): State<AppState>) -> Json<EmulatorInfo> {
     Json(EmulatorInfo::clone(&state.info))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EmulatorApp {
     pub id: String,
     pub name: String,
     pub auth_origin: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EmulatorApps {
     pub apps: Vec<EmulatorApp>,
 }
 
 /// `GET /_emulator/apps`: every app, in creation order. Passage had no such call (its console
 /// knew the account's apps); the Management API gives each app's details.
+#[utoipa::path(
+    get,
+    path = "/apps",
+    tag = "emulator",
+    responses((status = 200, description = "Every app, oldest first.", body = EmulatorApps)),
+)]
 pub async fn list_apps(State(state): State<AppState>) -> ApiResult<Json<EmulatorApps>> {
     let mut apps = Vec::new();
     for id in state.store.app_ids().await? {
@@ -125,7 +139,7 @@ pub async fn list_apps(State(state): State<AppState>) -> ApiResult<Json<Emulator
 
 /// A passkey as the emulator stores it: more than Passage's `WebAuthnDevices` shows (the
 /// AAGUID and its authenticator, the signature counter, transports, backup flags).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StoredPasskey {
     pub id: String,
     pub cred_id: String,
@@ -143,13 +157,22 @@ pub struct StoredPasskey {
     pub created_at: Timestamp,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StoredPasskeys {
     pub passkeys: Vec<StoredPasskey>,
 }
 
 /// `GET /_emulator/apps/{app_id}/users/{user_id}/passkeys`: the user's passkeys with what only
 /// the emulator knows about them, for the console's user page.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/users/{user_id}/passkeys",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The user's passkeys as stored.", body = StoredPasskeys),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn list_passkeys(
     State(state): State<AppState>,
     ApiPath((app_id, user_id)): ApiPath<(String, String)>,
@@ -185,6 +208,16 @@ pub async fn list_passkeys(
 /// `POST /_emulator/apps/{app_id}/users/{user_id}/sign-in`: a session for the user, issued the
 /// way a real login issues one (the login is counted), without a ceremony. 403
 /// `user_not_active` for a deactivated user, as a real login would answer.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/users/{user_id}/sign-in",
+    tag = "emulator",
+    responses(
+        (status = 201, description = "A session for the user, the login counted.", body = AuthResponse),
+        crate::openapi::Forbidden,
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ApiPath((app_id, user_id)): ApiPath<(String, String)>,

@@ -5,28 +5,31 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
+use super::Deleted;
 use crate::domain::ids::new_id;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::faults::{Fault, NewFault};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FaultResponse {
     pub fault: Fault,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FaultList {
     pub faults: Vec<Fault>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Removed {
-    pub deleted: usize,
-}
-
 /// 201 with the fault as stored, `remaining` included.
+#[utoipa::path(
+    post,
+    path = "/faults",
+    tag = "emulator",
+    request_body = NewFault,
+    responses((status = 201, description = "The fault, active from now.", body = FaultResponse)),
+)]
 pub async fn add_fault(
     State(state): State<AppState>,
     ApiJson(new): ApiJson<NewFault>,
@@ -38,18 +41,33 @@ pub async fn add_fault(
     Ok((StatusCode::CREATED, Json(FaultResponse { fault })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/faults",
+    tag = "emulator",
+    responses((status = 200, description = "Active faults.", body = FaultList)),
+)]
 pub async fn list_faults(State(state): State<AppState>) -> Json<FaultList> {
     Json(FaultList {
         faults: state.faults.list(),
     })
 }
 
+#[utoipa::path(
+    delete,
+    path = "/faults/{fault_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The fault was removed.", body = Deleted),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn remove_fault(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<Removed>> {
+) -> ApiResult<Json<Deleted>> {
     if state.faults.remove(&id) {
-        Ok(Json(Removed { deleted: 1 }))
+        Ok(Json(Deleted { deleted: 1 }))
     } else {
         Err(ApiError::not_found(
             ErrorCode::FaultNotFound,
@@ -58,8 +76,14 @@ pub async fn remove_fault(
     }
 }
 
-pub async fn clear_faults(State(state): State<AppState>) -> Json<Removed> {
-    Json(Removed {
-        deleted: state.faults.clear(),
+#[utoipa::path(
+    delete,
+    path = "/faults",
+    tag = "emulator",
+    responses((status = 200, description = "How many faults were removed.", body = Deleted)),
+)]
+pub async fn clear_faults(State(state): State<AppState>) -> Json<Deleted> {
+    Json(Deleted {
+        deleted: state.faults.clear() as u64,
     })
 }

@@ -10,13 +10,23 @@ use crate::http::AppState;
 use crate::seed::{self, SeedError};
 use crate::store::FixtureSummary;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LoadFixturesResponse {
     pub apps: usize,
     pub users: usize,
     pub devices: usize,
 }
 
+#[utoipa::path(
+    post,
+    path = "/fixtures",
+    tag = "emulator",
+    request_body(content = FixtureFile, description = "A fixture document (JSON; TOML and YAML are read too).", content_type = "application/json"),
+    responses(
+        (status = 200, description = "What was loaded.", body = LoadFixturesResponse),
+        crate::openapi::BadRequest,
+    ),
+)]
 pub async fn load_fixtures(
     axum::extract::State(state): axum::extract::State<AppState>,
     body: Bytes,

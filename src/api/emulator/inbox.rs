@@ -13,6 +13,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::Deleted;
 use crate::domain::identifiers::Identifier;
 use crate::domain::messages::{Channel, MessageKind};
 use crate::domain::timestamp::Timestamp;
@@ -28,7 +29,7 @@ const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 500;
 
 /// A captured message.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InboxMessage {
     pub id: String,
     pub app_id: String,
@@ -63,17 +64,12 @@ impl From<StoredMessage> for InboxMessage {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InboxPage {
     pub messages: Vec<InboxMessage>,
     pub total: i64,
     pub page: i64,
     pub limit: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Deleted {
-    pub deleted: u64,
 }
 
 /// The filters and paging of a query string. `to` is matched after normalising it as an
@@ -119,11 +115,57 @@ fn filter_of(query: Option<&str>) -> ApiResult<(MessageFilter, i64, i64)> {
     Ok((filter, page, limit))
 }
 
+/// The inbox's filters as the OpenAPI document states them (`filter_of` reads the raw query
+/// itself, to normalise `to` as the sender did).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InboxFilter {
+    /// A recipient: an email address or a phone number, in any form the sender accepted.
+    to: Option<String>,
+    /// `email` or `sms`.
+    channel: Option<String>,
+    /// A message kind, e.g. `magic_link`, `one_time_passcode`.
+    kind: Option<String>,
+    app_id: Option<String>,
+}
+
+/// The inbox list's paging.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InboxPaging {
+    /// 1 or more.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Between 1 and 500.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+}
+
+/// `latest`'s long poll.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InboxWait {
+    /// How long to wait for a message, e.g. `5s` or `500ms` (at most 60 s).
+    wait: Option<String>,
+    /// A message id: only a newer message answers.
+    after: Option<String>,
+}
+
 fn not_found() -> ApiError {
     ApiError::not_found(ErrorCode::MessageNotFound, "Message not found.")
 }
 
 /// Newest first, filtered by `to`, `channel`, `kind`, `app_id`; paged by `page` and `limit`.
+#[utoipa::path(
+    get,
+    path = "/inbox",
+    tag = "emulator",
+    params(InboxFilter, InboxPaging),
+    responses((status = 200, description = "Messages, newest first.", body = InboxPage)),
+)]
 pub async fn list_messages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -164,6 +206,16 @@ fn parse_wait(text: &str) -> ApiResult<Duration> {
 ///
 /// `after=<message id>` asks for one newer than that message; `wait=5s` holds the request while
 /// there is none, answering the moment one arrives (404 when the wait ends).
+#[utoipa::path(
+    get,
+    path = "/inbox/latest",
+    tag = "emulator",
+    params(InboxFilter, InboxWait),
+    responses(
+        (status = 200, description = "The newest matching message.", body = InboxMessage),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn latest_message(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -211,6 +263,15 @@ pub async fn latest_message(
 
 /// `/_emulator/inbox/stream`: Server-Sent Events, one `message` event per new message matching
 /// the filters, until the client or the server goes away.
+#[utoipa::path(
+    get,
+    path = "/inbox/stream",
+    tag = "emulator",
+    params(InboxFilter),
+    responses(
+        (status = 200, description = "Server-Sent Events: one `message` event per new message.", body = String, content_type = "text/event-stream"),
+    ),
+)]
 pub async fn stream_messages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -228,6 +289,15 @@ pub async fn stream_messages(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/inbox/{message_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "One message.", body = InboxMessage),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn get_message(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -239,6 +309,15 @@ pub async fn get_message(
 /// `/_emulator/inbox/{id}/html`: the message's HTML as a page of its own, for the console's
 /// sandboxed frame. Its content policy is a sandbox too, so captured HTML never runs script
 /// or reaches the network, even when opened directly.
+#[utoipa::path(
+    get,
+    path = "/inbox/{message_id}/html",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The message's HTML, under a sandbox CSP.", body = String, content_type = "text/html"),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn message_html(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -257,6 +336,13 @@ pub async fn message_html(
 }
 
 /// Deletes every message matching the filters (all of them without filters).
+#[utoipa::path(
+    delete,
+    path = "/inbox",
+    tag = "emulator",
+    params(InboxFilter),
+    responses((status = 200, description = "How many messages were deleted.", body = Deleted)),
+)]
 pub async fn delete_messages(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -266,6 +352,15 @@ pub async fn delete_messages(
     Ok(Json(Deleted { deleted }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/inbox/{message_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "The message was deleted.", body = Deleted),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn delete_message(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::PathApp;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RotateKeyResponse {
     /// The kid that signs tokens from now on.
     pub kid: String,
@@ -19,6 +19,15 @@ pub struct RotateKeyResponse {
     pub retired_kid: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/keys/rotate",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "A new signing key; the old one stays in the JWKS.", body = RotateKeyResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn rotate_key(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,

@@ -15,96 +15,83 @@ mod requests;
 mod reset;
 mod social;
 
-use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/info", get(console::info))
+/// The emulator API's routes, each with its operation in the OpenAPI document (the console's
+/// own files are routes without one: they are a page, not an API).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(console::info))
+        .routes(routes!(crate::openapi::document))
         .route("/ui", get(console::ui_root))
         .route("/ui/", get(console::ui_index))
         .route("/ui/{*rest}", get(console::ui_path))
-        .route("/apps", get(console::list_apps))
-        .route(
-            "/apps/{app_id}/users/{user_id}/passkeys",
-            get(console::list_passkeys),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/sign-in",
-            post(console::sign_in),
-        )
-        .route("/ca.pem", get(ca::ca_pem))
-        .route("/fixtures", post(fixtures::load_fixtures))
-        .route(
-            "/clock",
-            get(clock::get_clock)
-                .post(clock::set_clock)
-                .delete(clock::reset_clock),
-        )
-        .route("/reset", post(reset::reset))
-        .route(
-            "/inbox",
-            get(inbox::list_messages).delete(inbox::delete_messages),
-        )
-        .route("/inbox/latest", get(inbox::latest_message))
-        .route("/inbox/stream", get(inbox::stream_messages))
-        .route("/inbox/{message_id}/html", get(inbox::message_html))
-        .route(
-            "/inbox/{message_id}",
-            get(inbox::get_message).delete(inbox::delete_message),
-        )
-        .route(
-            "/faults",
-            get(faults::list_faults)
-                .post(faults::add_fault)
-                .delete(faults::clear_faults),
-        )
-        .route("/faults/{fault_id}", delete(faults::remove_fault))
-        .route(
-            "/requests",
-            get(requests::list_requests).delete(requests::clear_requests),
-        )
-        .route("/requests/stream", get(requests::stream_requests))
-        .route("/requests/{request_id}", get(requests::get_request))
-        .route("/apps/{app_id}/keys/rotate", post(keys::rotate_key))
-        .route(
-            "/authenticators",
-            get(authenticators::list_authenticators).post(authenticators::create_authenticator),
-        )
-        .route(
-            "/authenticators/{authenticator_id}",
-            get(authenticators::get_authenticator).delete(authenticators::delete_authenticator),
-        )
-        .route(
-            "/authenticators/{authenticator_id}/register",
-            post(authenticators::register),
-        )
-        .route(
-            "/authenticators/{authenticator_id}/login",
-            post(authenticators::login),
-        )
-        .route("/social/next-identity", post(social::next_identity))
-        .route("/social/id_token", post(social::mint_id_token))
-        .route(
-            "/social/{provider}/authorize",
-            get(social::authorize_page).post(social::authorize_choice),
-        )
-        .route("/social/{provider}/jwks", get(social::jwks))
-        .route(
-            "/hosted/{grant_id}/complete",
-            post(crate::api::auth::hosted::complete),
-        )
+        .routes(routes!(console::list_apps))
+        .routes(routes!(console::list_passkeys))
+        .routes(routes!(console::sign_in))
+        .routes(routes!(ca::ca_pem))
+        .routes(routes!(fixtures::load_fixtures))
+        .routes(routes!(
+            clock::get_clock,
+            clock::set_clock,
+            clock::reset_clock
+        ))
+        .routes(routes!(reset::reset))
+        .routes(routes!(inbox::list_messages, inbox::delete_messages))
+        .routes(routes!(inbox::latest_message))
+        .routes(routes!(inbox::stream_messages))
+        .routes(routes!(inbox::message_html))
+        .routes(routes!(inbox::get_message, inbox::delete_message))
+        .routes(routes!(
+            faults::list_faults,
+            faults::add_fault,
+            faults::clear_faults
+        ))
+        .routes(routes!(faults::remove_fault))
+        .routes(routes!(requests::list_requests, requests::clear_requests))
+        .routes(routes!(requests::stream_requests))
+        .routes(routes!(requests::get_request))
+        .routes(routes!(keys::rotate_key))
+        .routes(routes!(
+            authenticators::list_authenticators,
+            authenticators::create_authenticator
+        ))
+        .routes(routes!(
+            authenticators::get_authenticator,
+            authenticators::delete_authenticator
+        ))
+        .routes(routes!(authenticators::register))
+        .routes(routes!(authenticators::login))
+        .routes(routes!(social::next_identity))
+        .routes(routes!(social::mint_id_token))
+        .routes(routes!(social::authorize_page, social::authorize_choice))
+        .routes(routes!(social::jwks))
+        .routes(routes!(crate::api::auth::hosted::complete))
 }
 
-#[derive(serde::Serialize)]
+/// What every delete of the emulator API answers: how many things went.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Deleted {
+    pub deleted: u64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,
 }
 
 /// 200 `{"status":"ok"}` once the server accepts requests; used by scripts and HEALTHCHECK.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "emulator",
+    responses((status = 200, description = "The server accepts requests.", body = Health)),
+)]
 async fn health() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }

@@ -9,6 +9,7 @@ use axum::response::sse::{Event, Sse};
 use futures_util::Stream;
 use serde::Serialize;
 
+use super::Deleted;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::ApiPath;
@@ -16,14 +17,27 @@ use crate::http::query::query_pairs;
 use crate::http::sse;
 use crate::journal::{Api, Filter, JournalEntry, StatusFilter, id_of};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestList {
     pub requests: Vec<JournalEntry>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Cleared {
-    pub deleted: usize,
+/// The journal's filters as the OpenAPI document states them (`filter_of` reads them).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct RequestFilter {
+    app_id: Option<String>,
+    /// `management`, `auth` or `emulator`.
+    api: Option<String>,
+    method: Option<String>,
+    /// A status (`401`) or a class (`4xx`).
+    status: Option<String>,
+    /// A path glob.
+    path: Option<String>,
+    /// 1 or more.
+    #[param(minimum = 1)]
+    limit: Option<u64>,
 }
 
 /// The filters of a query string; a value that cannot be one is a 400 naming the parameter.
@@ -66,6 +80,13 @@ fn filter_of(query: Option<&str>) -> ApiResult<Filter> {
 }
 
 /// Newest first.
+#[utoipa::path(
+    get,
+    path = "/requests",
+    tag = "emulator",
+    params(RequestFilter),
+    responses((status = 200, description = "Journaled calls, newest first.", body = RequestList)),
+)]
 pub async fn list_requests(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -77,6 +98,15 @@ pub async fn list_requests(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/requests/{request_id}",
+    tag = "emulator",
+    responses(
+        (status = 200, description = "One journaled call with its bodies.", body = JournalEntry),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn get_request(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -90,14 +120,29 @@ pub async fn get_request(
     Ok(Json(entry.to_dto()))
 }
 
-pub async fn clear_requests(State(state): State<AppState>) -> Json<Cleared> {
-    Json(Cleared {
-        deleted: state.journal.clear(),
+#[utoipa::path(
+    delete,
+    path = "/requests",
+    tag = "emulator",
+    responses((status = 200, description = "How many entries were removed.", body = Deleted)),
+)]
+pub async fn clear_requests(State(state): State<AppState>) -> Json<Deleted> {
+    Json(Deleted {
+        deleted: state.journal.clear() as u64,
     })
 }
 
 /// Server-Sent Events: one `request` event per journaled exchange as it completes, filtered
 /// like the listing; ends when the server stops.
+#[utoipa::path(
+    get,
+    path = "/requests/stream",
+    tag = "emulator",
+    params(RequestFilter),
+    responses(
+        (status = 200, description = "Server-Sent Events: one `request` event per journaled call.", body = String, content_type = "text/event-stream"),
+    ),
+)]
 pub async fn stream_requests(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -10,7 +10,8 @@ use crate::domain::ids::is_plausible_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResetQuery {
     #[serde(default)]
     pub app_id: Option<String>,
@@ -20,12 +21,22 @@ pub struct ResetQuery {
     pub journal: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ResetResponse {
     /// Users removed (their devices went with them).
     pub users: u64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/reset",
+    tag = "emulator",
+    params(ResetQuery),
+    responses(
+        (status = 200, description = "Users, messages and sessions removed; fixtures loaded again.", body = ResetResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn reset(
     State(state): State<AppState>,
     query: Result<Query<ResetQuery>, axum::extract::rejection::QueryRejection>,

@@ -24,7 +24,7 @@ use crate::ui;
 /// What a provider answers a sign-in with: a person, or an OAuth error. Also the body of
 /// `POST /_emulator/social/next-identity` (with `app_id` and `connection_type`) and of the
 /// page's forms (with `state`).
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProviderAnswer {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
@@ -37,7 +37,8 @@ pub struct ProviderAnswer {
 }
 
 /// The query a provider's authorize URL carries (as `social/authorize` wrote it).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProviderAuthorizeQuery {
     pub client_id: String,
     pub redirect_uri: String,
@@ -48,6 +49,17 @@ pub struct ProviderAuthorizeQuery {
 
 /// `GET /_emulator/social/{provider}/authorize`: the sign-in page, or at once the answer when
 /// the sign-in carries a `login_hint` or a test queued an identity.
+#[utoipa::path(
+    get,
+    path = "/social/{provider}/authorize",
+    tag = "emulator",
+    params(("provider" = Provider, Path), ProviderAuthorizeQuery),
+    responses(
+        (status = 200, description = "The provider's sign-in page.", body = String, content_type = "text/html"),
+        (status = 302, description = "Answered at once (login_hint or a queued identity): back to the app's callback."),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn authorize_page(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
@@ -106,7 +118,7 @@ pub async fn authorize_page(
 }
 
 /// The page's forms: `state` and either `email` (and `name`) or `error`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PageForm {
     pub state: String,
     #[serde(flatten)]
@@ -114,6 +126,18 @@ pub struct PageForm {
 }
 
 /// `POST /_emulator/social/{provider}/authorize`: the person chose.
+#[utoipa::path(
+    post,
+    path = "/social/{provider}/authorize",
+    tag = "emulator",
+    params(("provider" = Provider, Path)),
+    request_body(content = PageForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        crate::openapi::BadRequest,
+        (status = 302, description = "Back to the app's callback with a code or an error."),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn authorize_choice(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
@@ -218,13 +242,13 @@ fn apple_user(identity: &ProviderIdentity) -> String {
     serde_json::to_string(&user).expect("plain strings serialize")
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct AppleUser<'a> {
     name: AppleName<'a>,
     email: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AppleName<'a> {
     first_name: &'a str,
@@ -232,7 +256,7 @@ struct AppleName<'a> {
 }
 
 /// Body of `POST /_emulator/social/next-identity`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NextIdentityRequest {
     pub app_id: String,
@@ -245,6 +269,16 @@ pub struct NextIdentityRequest {
 
 /// `POST /_emulator/social/next-identity`: the next sign-in of the app at that provider is
 /// answered with this identity (or error) without showing the page. 201 with what was queued.
+#[utoipa::path(
+    post,
+    path = "/social/next-identity",
+    tag = "emulator",
+    request_body = NextIdentityRequest,
+    responses(
+        (status = 201, description = "Queued: the next sign-in at the provider answers this.", body = ProviderAnswer),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn next_identity(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<NextIdentityRequest>,
@@ -273,7 +307,7 @@ pub async fn next_identity(
 }
 
 /// Body of `POST /_emulator/social/id_token`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MintIdTokenRequest {
     pub app_id: String,
@@ -285,7 +319,7 @@ pub struct MintIdTokenRequest {
     pub nonce: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MintIdTokenResponse {
     pub id_token: String,
     /// An authorization code to send along (`IdTokenRequest.code` is required).
@@ -295,6 +329,16 @@ pub struct MintIdTokenResponse {
 
 /// `POST /_emulator/social/id_token`: what Sign in with Apple or Google would give a native
 /// app, for `social/id_token`.
+#[utoipa::path(
+    post,
+    path = "/social/id_token",
+    tag = "emulator",
+    request_body = MintIdTokenRequest,
+    responses(
+        (status = 200, description = "A provider ID token for the app's native sign-in.", body = MintIdTokenResponse),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn mint_id_token(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<MintIdTokenRequest>,
@@ -315,12 +359,23 @@ pub async fn mint_id_token(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProviderJwks {
     pub keys: Vec<EcJwk>,
 }
 
 /// `GET /_emulator/social/{provider}/jwks`: the stand-in's signing keys.
+#[utoipa::path(
+    get,
+    path = "/social/{provider}/jwks",
+    tag = "emulator",
+    params(("provider" = Provider, Path)),
+    responses(
+        crate::openapi::BadRequest,
+        (status = 200, description = "The provider stand-in's signing keys.", body = ProviderJwks),
+        crate::openapi::NotFound,
+    ),
+)]
 pub async fn jwks(ApiPath(name): ApiPath<String>) -> ApiResult<Json<ProviderJwks>> {
     let provider = provider("provider", &name)?;
     Ok(Json(ProviderJwks {

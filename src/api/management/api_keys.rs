@@ -17,7 +17,7 @@ const KEY_LEN: usize = 48;
 const PREFIX_LEN: usize = 6;
 
 /// Passage: `ApiKey`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiKey {
     pub created_at: Timestamp,
     pub id: String,
@@ -39,7 +39,7 @@ impl From<store::ApiKey> for ApiKey {
 }
 
 /// Passage: `CreatedApiKey` (`ApiKey` plus the plaintext).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub key: ApiKey,
@@ -47,25 +47,25 @@ pub struct CreatedApiKey {
 }
 
 /// Passage: `ListApiKeysResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListApiKeysResponse {
     pub api_keys: Vec<ApiKey>,
 }
 
 /// Passage: `CreateApiKeyResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreateApiKeyResponse {
     pub api_key: CreatedApiKey,
 }
 
 /// Passage: `ApiKeyResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiKeyResponse {
     pub api_key: ApiKey,
 }
 
 /// Passage: `CreateApiKeyRequest` and `UpdateApiKeyRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ApiKeyRequest {
     pub name: String,
 }
@@ -84,6 +84,15 @@ fn key_not_found() -> ApiError {
 }
 
 /// Passage: `list-apikeys`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/api-keys",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses(
+        (status = 200, description = "The app's API keys (without their secrets).", body = ListApiKeysResponse),
+    ),
+)]
 pub async fn list_api_keys(
     State(state): State<AppState>,
     auth: ConsoleAuth,
@@ -95,6 +104,16 @@ pub async fn list_api_keys(
 }
 
 /// Passage: `create-apikey` (200, as in Passage's spec).
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/api-keys",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body = ApiKeyRequest,
+    responses(
+        (status = 200, description = "The new key, its secret shown this once.", body = CreateApiKeyResponse),
+    ),
+)]
 pub async fn create_api_key(
     State(state): State<AppState>,
     auth: ConsoleAuth,
@@ -146,19 +165,34 @@ async fn key_response(
 }
 
 /// Passage: `get-apikey`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/api-keys/{api_key_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses((status = 200, description = "One API key.", body = ApiKeyResponse)),
+)]
 pub async fn get_api_key(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, key_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, key_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     key_response(&state, &auth.app_id, &key_id).await
 }
 
 /// Passage: `update-apikey` (renames it).
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/api-keys/{api_key_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body = ApiKeyRequest,
+    responses((status = 200, description = "The key renamed.", body = ApiKeyResponse)),
+)]
 pub async fn update_api_key(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, key_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, key_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<ApiKeyRequest>,
 ) -> ApiResult<Json<ApiKeyResponse>> {
     let name = checked_name(request.name)?;
@@ -174,10 +208,17 @@ pub async fn update_api_key(
 }
 
 /// Passage: `delete-apikey`: 200 with an empty body. Requests with that key fail from now on.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/api-keys/{api_key_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses((status = 200, description = "The key no longer works.")),
+)]
 pub async fn delete_api_key(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, key_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, key_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     if is_plausible_id(&key_id) && state.store.delete_api_key(&auth.app_id, &key_id).await? {
         Ok(StatusCode::OK)

@@ -30,6 +30,15 @@ async fn app_response(state: &AppState, app_id: &str) -> ApiResult<Json<AppRespo
 }
 
 /// Passage: `get-app`. The API key is optional here, as in Passage's spec.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}",
+    tag = "management",
+    security((), ("api_key" = [])),
+    responses(
+        (status = 200, description = "The app (its key is optional here).", body = AppResponse),
+    ),
+)]
 pub async fn get_app(
     State(state): State<AppState>,
     auth: OptionalManagementAuth,
@@ -39,7 +48,7 @@ pub async fn get_app(
 
 /// Passage: `CreateAppRequest` (2023 console spec). `organization_id`, like any unknown
 /// member, is ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateAppRequest {
     pub name: String,
     #[serde(default)]
@@ -60,6 +69,17 @@ pub struct CreateAppRequest {
 
 /// Passage: `create-app`, 201. The new app has no API key yet: create one with
 /// `POST /apps/{app_id}/api-keys`.
+#[utoipa::path(
+    post,
+    path = "/apps",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body = CreateAppRequest,
+    responses(
+        (status = 201, description = "The new app.", body = AppResponse),
+        crate::openapi::Unauthorized,
+    ),
+)]
 pub async fn create_app(
     State(state): State<AppState>,
     _admin: AdminAuth,
@@ -95,6 +115,14 @@ pub async fn create_app(
 ///
 /// Emulator: every setting of `AppInfo` may be changed, a superset of Passage's
 /// `UpdateAppRequest`, so that tests can switch auth methods, lifetimes and the like.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body(content = std::collections::BTreeMap<String, serde_json::Value>, description = "Members of AppInfo to change."),
+    responses((status = 200, description = "The app as changed.", body = AppResponse)),
+)]
 pub async fn update_app(
     State(state): State<AppState>,
     auth: ConsoleAuth,
@@ -151,6 +179,13 @@ fn merge_patch(target: &mut Value, patch: Value) {
 }
 
 /// Passage: `delete-app`: 200 with an empty body; the app's users, keys and devices go too.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses((status = 200, description = "The app and everything in it are gone.")),
+)]
 pub async fn delete_app(State(state): State<AppState>, auth: ConsoleAuth) -> ApiResult<StatusCode> {
     if state.store.delete_app(&auth.app_id).await? {
         Ok(StatusCode::OK)

@@ -12,10 +12,16 @@ use crate::http::AppState;
 use crate::http::extract::{ApiPath, ManagementAuth};
 
 /// Passage: `list-user-devices`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/users/{user_id}/devices",
+    tag = "management",
+    responses((status = 200, description = "The user's passkeys.", body = ListDevicesResponse)),
+)]
 pub async fn list_user_devices(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<ListDevicesResponse>> {
     let user_id = checked_user_id(user_id)?;
     let user = state
@@ -32,10 +38,16 @@ pub async fn list_user_devices(
 }
 
 /// Passage: `delete-user-devices`: 200 with an empty body.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/users/{user_id}/devices/{device_id}",
+    tag = "management",
+    responses((status = 200, description = "The passkey is gone.")),
+)]
 pub async fn delete_user_device(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id, device_id)): ApiPath<(String, String, String)>,
+    ApiPath((_app_id, user_id, device_id)): ApiPath<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let user_id = checked_user_id(user_id)?;
     if state.store.user(&auth.app_id, &user_id).await?.is_none() {

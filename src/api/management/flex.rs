@@ -14,7 +14,7 @@ use crate::http::extract::{ApiJson, ManagementAuth};
 use crate::store::NewTransaction;
 
 /// Passage: `CreateTransactionRegisterRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateTransactionRegisterRequest {
     #[serde(default)]
     pub external_id: Option<String>,
@@ -23,27 +23,27 @@ pub struct CreateTransactionRegisterRequest {
 }
 
 /// Passage: `CreateTransactionAuthenticateRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateTransactionAuthenticateRequest {
     #[serde(default)]
     pub external_id: Option<String>,
 }
 
 /// Passage: `CreateTransactionResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreateTransactionResponse {
     pub transaction_id: String,
 }
 
 /// Passage: `Nonce` (`AuthenticateVerifyRequest`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AuthenticateVerifyRequest {
     #[serde(default)]
     pub nonce: Option<String>,
 }
 
 /// Passage: `AuthenticateVerifyNonceResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuthenticateVerifyNonceResponse {
     pub external_id: String,
 }
@@ -74,6 +74,16 @@ async fn open(
 
 /// Passage: `create-register-transaction`, 200. A known external id adds a passkey to its
 /// user; a new one gets a user when the ceremony finishes.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/transactions/register",
+    tag = "management",
+    request_body = CreateTransactionRegisterRequest,
+    responses(
+        (status = 200, description = "A transaction for Passkey Flex registration.", body = CreateTransactionResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn create_register_transaction(
     State(state): State<AppState>,
     auth: ManagementAuth,
@@ -103,6 +113,17 @@ pub async fn create_register_transaction(
 }
 
 /// Passage: `create-authenticate-transaction`, 200; 409 `user_has_no_passkeys`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/transactions/authenticate",
+    tag = "management",
+    request_body = CreateTransactionAuthenticateRequest,
+    responses(
+        (status = 200, description = "A transaction for Passkey Flex authentication.", body = CreateTransactionResponse),
+        crate::openapi::Forbidden,
+        crate::openapi::Conflict,
+    ),
+)]
 pub async fn create_authenticate_transaction(
     State(state): State<AppState>,
     auth: ManagementAuth,
@@ -136,6 +157,15 @@ pub async fn create_authenticate_transaction(
 }
 
 /// Passage: `authenticate-verify-nonce`, 200 `{external_id}`; 401 `invalid_nonce`.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/authenticate/verify",
+    tag = "management",
+    request_body = AuthenticateVerifyRequest,
+    responses(
+        (status = 200, description = "The user the nonce names.", body = AuthenticateVerifyNonceResponse),
+    ),
+)]
 pub async fn verify_nonce(
     State(state): State<AppState>,
     auth: ManagementAuth,

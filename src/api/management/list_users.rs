@@ -117,7 +117,42 @@ fn parse_order(value: &str) -> ApiResult<Vec<Order>> {
         .collect()
 }
 
+/// The query `list_paginated_users` reads, as the OpenAPI document states it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListUsersParams {
+    /// 1 or more.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Between 1 and 500.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// Unix seconds: the anchor the pages are counted from.
+    created_before: Option<i64>,
+    /// `field:ASC` or `field:DESC`, comma-separated.
+    order_by: Option<String>,
+    /// An email, phone or external id; `like:` for a substring.
+    identifier: Option<String>,
+    id: Option<String>,
+    login_count: Option<String>,
+    /// `active`, `inactive` or `pending`.
+    status: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    last_login_at: Option<String>,
+}
+
 /// Passage: `list-paginated-users`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/users",
+    tag = "management",
+    params(ListUsersParams),
+    responses(
+        (status = 200, description = "One page of users.", body = ListPaginatedUsersResponse),
+    ),
+)]
 pub async fn list_paginated_users(
     State(state): State<AppState>,
     auth: ManagementAuth,

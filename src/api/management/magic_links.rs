@@ -16,7 +16,7 @@ use crate::http::AppState;
 use crate::http::extract::{ApiJson, ManagementAuth};
 
 /// Passage: `MagicLinkChannel`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MagicLinkChannel {
     Email,
@@ -24,7 +24,7 @@ pub enum MagicLinkChannel {
 }
 
 /// Passage: `MagicLinkType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MagicLinkType {
     Login,
@@ -32,7 +32,7 @@ pub enum MagicLinkType {
 }
 
 /// Passage: `CreateMagicLinkRequest`. One of `user_id`, `email`, `phone` is needed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateMagicLinkRequest {
     #[serde(default)]
     pub channel: Option<MagicLinkChannel>,
@@ -59,7 +59,7 @@ pub struct CreateMagicLinkRequest {
 }
 
 /// Passage: `MagicLink` (Management): the whole link, secret included.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MagicLink {
     pub activated: bool,
     pub app_id: String,
@@ -76,12 +76,22 @@ pub struct MagicLink {
 }
 
 /// Passage: `MagicLinkResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MagicLinkResponse {
     pub magic_link: MagicLink,
 }
 
 /// Passage: `create-magic-link`, 201. An unknown email or phone gets a new (pending) user.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/magic-links",
+    tag = "management",
+    request_body = CreateMagicLinkRequest,
+    responses(
+        (status = 201, description = "The link; sent too when `send` is true.", body = MagicLinkResponse),
+        crate::openapi::Forbidden,
+    ),
+)]
 pub async fn create_magic_link(
     State(state): State<AppState>,
     auth: ManagementAuth,

@@ -14,13 +14,13 @@ use crate::http::extract::{ApiJson, ApiJsonArray, ApiPath, ConsoleAuth};
 use crate::store::WriteError;
 
 /// Passage: `UserMetadataSchemaResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserMetadataSchemaResponse {
     pub user_metadata_schema: Vec<UserMetadataField>,
 }
 
 /// Passage: `UserMetadataFieldResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserMetadataFieldResponse {
     pub user_metadata_field: UserMetadataField,
 }
@@ -28,7 +28,7 @@ pub struct UserMetadataFieldResponse {
 /// Passage: `CreateUserMetadataField`.
 ///
 /// Emulator: `field_name` may be given; otherwise it is derived from `friendly_name`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateUserMetadataField {
     pub friendly_name: String,
     #[serde(rename = "type")]
@@ -40,7 +40,7 @@ pub struct CreateUserMetadataField {
 }
 
 /// Passage: `UpdateUserMetadataField`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct UpdateUserMetadataField {
     #[serde(default)]
     pub friendly_name: Option<String>,
@@ -68,6 +68,15 @@ async fn schema_response(
 }
 
 /// Passage: `get-app-metadata-schema`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/user-metadata",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses(
+        (status = 200, description = "The app's user metadata fields.", body = UserMetadataSchemaResponse),
+    ),
+)]
 pub async fn get_app_metadata_schema(
     State(state): State<AppState>,
     auth: ConsoleAuth,
@@ -77,6 +86,16 @@ pub async fn get_app_metadata_schema(
 
 /// Passage: `add-app-metadata-schema`: the body is an array of new fields; answers the whole
 /// schema.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/user-metadata",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body = Vec<CreateUserMetadataField>,
+    responses(
+        (status = 200, description = "The fields, the new ones added.", body = UserMetadataSchemaResponse),
+    ),
+)]
 pub async fn add_app_metadata_schema(
     State(state): State<AppState>,
     auth: ConsoleAuth,
@@ -133,10 +152,17 @@ async fn field(state: &AppState, app_id: &str, field_id: &str) -> ApiResult<User
 }
 
 /// Passage: `get-metadata-field`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/user-metadata/{metadata_field_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses((status = 200, description = "One field.", body = UserMetadataFieldResponse)),
+)]
 pub async fn get_metadata_field(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, field_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, field_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<UserMetadataFieldResponse>> {
     let user_metadata_field = field(&state, &auth.app_id, &field_id).await?;
     Ok(Json(UserMetadataFieldResponse {
@@ -145,10 +171,20 @@ pub async fn get_metadata_field(
 }
 
 /// Passage: `update-metadata-field` (friendly name and flags; name and type are fixed).
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/user-metadata/{metadata_field_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    request_body = UpdateUserMetadataField,
+    responses(
+        (status = 200, description = "The field as changed.", body = UserMetadataFieldResponse),
+    ),
+)]
 pub async fn update_metadata_field(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, field_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, field_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<UpdateUserMetadataField>,
 ) -> ApiResult<Json<UserMetadataFieldResponse>> {
     let mut updated = field(&state, &auth.app_id, &field_id).await?;
@@ -177,10 +213,17 @@ pub async fn update_metadata_field(
 
 /// Passage: `delete-metadata-field`: 200 with an empty body. Values users already hold stay
 /// stored; new writes of that field are refused.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/user-metadata/{metadata_field_id}",
+    tag = "management",
+    security(("admin_key" = [])),
+    responses((status = 200, description = "The field is gone (users keep their values).")),
+)]
 pub async fn delete_metadata_field(
     State(state): State<AppState>,
     auth: ConsoleAuth,
-    ApiPath((_, field_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, field_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     if is_plausible_id(&field_id)
         && state

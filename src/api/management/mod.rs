@@ -13,85 +13,46 @@ mod metadata_schema;
 pub mod models;
 mod users;
 
-use axum::Router;
-use axum::routing::{delete, get, patch, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/apps", post(apps::create_app))
-        .route(
-            "/apps/{app_id}/transactions/register",
-            post(flex::create_register_transaction),
-        )
-        .route(
-            "/apps/{app_id}/transactions/authenticate",
-            post(flex::create_authenticate_transaction),
-        )
-        .route(
-            "/apps/{app_id}/authenticate/verify",
-            post(flex::verify_nonce),
-        )
-        .route(
-            "/apps/{app_id}",
-            get(apps::get_app)
-                .patch(apps::update_app)
-                .delete(apps::delete_app),
-        )
-        .route(
-            "/apps/{app_id}/api-keys",
-            get(api_keys::list_api_keys).post(api_keys::create_api_key),
-        )
-        .route(
-            "/apps/{app_id}/api-keys/{api_key_id}",
-            get(api_keys::get_api_key)
-                .patch(api_keys::update_api_key)
-                .delete(api_keys::delete_api_key),
-        )
-        .route(
-            "/apps/{app_id}/user-metadata",
-            get(metadata_schema::get_app_metadata_schema)
-                .post(metadata_schema::add_app_metadata_schema),
-        )
-        .route(
-            "/apps/{app_id}/user-metadata/{metadata_field_id}",
-            get(metadata_schema::get_metadata_field)
-                .patch(metadata_schema::update_metadata_field)
-                .delete(metadata_schema::delete_metadata_field),
-        )
-        .route(
-            "/apps/{app_id}/magic-links",
-            post(magic_links::create_magic_link),
-        )
-        .route(
-            "/apps/{app_id}/users",
-            get(list_users::list_paginated_users).post(users::create_user),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}",
-            get(users::get_user)
-                .patch(users::update_user)
-                .delete(users::delete_user),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/activate",
-            patch(users::activate_user),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/deactivate",
-            patch(users::deactivate_user),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/devices",
-            get(devices::list_user_devices),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/devices/{device_id}",
-            delete(devices::delete_user_device),
-        )
-        .route(
-            "/apps/{app_id}/users/{user_id}/tokens",
-            delete(users::revoke_user_refresh_tokens),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(apps::create_app))
+        .routes(routes!(flex::create_register_transaction))
+        .routes(routes!(flex::create_authenticate_transaction))
+        .routes(routes!(flex::verify_nonce))
+        .routes(routes!(apps::get_app, apps::update_app, apps::delete_app))
+        .routes(routes!(api_keys::list_api_keys, api_keys::create_api_key))
+        .routes(routes!(
+            api_keys::get_api_key,
+            api_keys::update_api_key,
+            api_keys::delete_api_key
+        ))
+        .routes(routes!(
+            metadata_schema::get_app_metadata_schema,
+            metadata_schema::add_app_metadata_schema
+        ))
+        .routes(routes!(
+            metadata_schema::get_metadata_field,
+            metadata_schema::update_metadata_field,
+            metadata_schema::delete_metadata_field
+        ))
+        .routes(routes!(magic_links::create_magic_link))
+        .routes(routes!(
+            list_users::list_paginated_users,
+            users::create_user
+        ))
+        .routes(routes!(
+            users::get_user,
+            users::update_user,
+            users::delete_user
+        ))
+        .routes(routes!(users::activate_user))
+        .routes(routes!(users::deactivate_user))
+        .routes(routes!(devices::list_user_devices))
+        .routes(routes!(devices::delete_user_device))
+        .routes(routes!(users::revoke_user_refresh_tokens))
 }

@@ -14,7 +14,7 @@ use crate::domain::user::{User, UserStatus, UserWithDevices};
 pub use crate::api::models::{UserSocialConnection, UserSocialConnections, WebAuthnIcons};
 
 /// Passage: `AppInfo`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppInfo {
     pub id: String,
     pub created_at: Timestamp,
@@ -37,13 +37,13 @@ impl From<App> for AppInfo {
 }
 
 /// Passage: `AppResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppResponse {
     pub app: AppInfo,
 }
 
 /// Passage: `WebAuthnDevices`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WebAuthnDevices {
     pub created_at: Timestamp,
     pub cred_id: String,
@@ -74,13 +74,13 @@ impl From<Device> for WebAuthnDevices {
 }
 
 /// Passage: `ListDevicesResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListDevicesResponse {
     pub devices: Vec<WebAuthnDevices>,
 }
 
 /// Passage: `UserRecentEvent`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserRecentEvent {
     pub created_at: Timestamp,
     pub completed_at: Option<Timestamp>,
@@ -97,7 +97,7 @@ pub struct UserRecentEvent {
 
 /// Passage: `UserInfo` (`PassageUser` in the 3.x SDKs): a `ListPaginatedUsersItem` with the
 /// user's events, social connections and devices.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserInfo {
     #[serde(flatten)]
     pub item: ListPaginatedUsersItem,
@@ -129,13 +129,13 @@ impl From<UserWithDevices> for UserInfo {
 }
 
 /// Passage: `UserResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserResponse {
     pub user: UserInfo,
 }
 
 /// Passage: `ListPaginatedUsersItem` (`UserInfo` without events, socials and devices).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListPaginatedUsersItem {
     pub created_at: Timestamp,
     pub email: String,
@@ -171,13 +171,13 @@ impl From<User> for ListPaginatedUsersItem {
 }
 
 /// Passage: `Link`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Link {
     pub href: String,
 }
 
 /// Passage: `PaginatedLinks`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaginatedLinks {
     pub first: Link,
     pub last: Link,
@@ -188,7 +188,7 @@ pub struct PaginatedLinks {
 }
 
 /// Passage: `ListPaginatedUsersResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListPaginatedUsersResponse {
     #[serde(rename = "_links")]
     pub links: PaginatedLinks,

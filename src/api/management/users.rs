@@ -18,7 +18,7 @@ use crate::http::extract::{ApiJson, ApiPath, ManagementAuth};
 use crate::store::{NewUser, UserChanges, WriteError};
 
 /// Passage: `CreateUserRequest`. Go's client sends `""` for unset strings, so empty means absent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CreateUserRequest {
     #[serde(default)]
     pub email: Option<String>,
@@ -100,6 +100,13 @@ async fn user_response(
 }
 
 /// Passage: `create-user`, 201.
+#[utoipa::path(
+    post,
+    path = "/apps/{app_id}/users",
+    tag = "management",
+    request_body = CreateUserRequest,
+    responses((status = 201, description = "The new user.", body = UserResponse)),
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
@@ -138,20 +145,33 @@ pub async fn create_user(
 }
 
 /// Passage: `get-user`.
+#[utoipa::path(
+    get,
+    path = "/apps/{app_id}/users/{user_id}",
+    tag = "management",
+    responses((status = 200, description = "The user.", body = UserResponse)),
+)]
 pub async fn get_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<UserResponse>> {
     let user_id = checked_user_id(user_id)?;
     user_response(&state, &auth.app_id, &user_id).await
 }
 
 /// Passage: `update-user`. Metadata is merged: given fields replace, `null` removes.
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/users/{user_id}",
+    tag = "management",
+    request_body = CreateUserRequest,
+    responses((status = 200, description = "The user as changed.", body = UserResponse)),
+)]
 pub async fn update_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> ApiResult<Json<UserResponse>> {
     let user_id = checked_user_id(user_id)?;
@@ -183,10 +203,16 @@ async fn change_user(
 }
 
 /// Passage: `delete-user`: 200 with an empty body.
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/users/{user_id}",
+    tag = "management",
+    responses((status = 200, description = "The user, their devices and sessions are gone.")),
+)]
 pub async fn delete_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let user_id = checked_user_id(user_id)?;
     if state.store.delete_user(&auth.app_id, &user_id).await? {
@@ -197,19 +223,31 @@ pub async fn delete_user(
 }
 
 /// Passage: `activate-user` (no body).
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/users/{user_id}/activate",
+    tag = "management",
+    responses((status = 200, description = "The user, active.", body = UserResponse)),
+)]
 pub async fn activate_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<UserResponse>> {
     set_status(&state, &auth.app_id, user_id, UserStatus::Active).await
 }
 
 /// Passage: `deactivate-user` (no body).
+#[utoipa::path(
+    patch,
+    path = "/apps/{app_id}/users/{user_id}/deactivate",
+    tag = "management",
+    responses((status = 200, description = "The user, inactive.", body = UserResponse)),
+)]
 pub async fn deactivate_user(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<UserResponse>> {
     set_status(&state, &auth.app_id, user_id, UserStatus::Inactive).await
 }
@@ -230,10 +268,16 @@ async fn set_status(
 
 /// Passage: `revoke-user-refresh-tokens`: 200 with an empty body; every refresh token the user
 /// holds stops working (auth tokens already issued stay valid until they expire).
+#[utoipa::path(
+    delete,
+    path = "/apps/{app_id}/users/{user_id}/tokens",
+    tag = "management",
+    responses((status = 200, description = "Every refresh token of the user revoked.")),
+)]
 pub async fn revoke_user_refresh_tokens(
     State(state): State<AppState>,
     auth: ManagementAuth,
-    ApiPath((_, user_id)): ApiPath<(String, String)>,
+    ApiPath((_app_id, user_id)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let user_id = checked_user_id(user_id)?;
     if state.store.user(&auth.app_id, &user_id).await?.is_none() {
