@@ -35,32 +35,60 @@ pub struct Application {
     limits: http::server::Limits,
 }
 
+/// Why the emulator could not start: the store, the fixtures, a listener, TLS or the relay.
+/// Each displays as one line for the person starting it; causes are kept as sources.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] crate::store::OpenError),
+    /// A fixture file that cannot be read or is not valid (the message names the file).
+    #[error("{0}")]
+    Fixtures(String),
+    #[error("cannot load fixtures: {0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("cannot read the apps: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `--smtp-relay` is not a URL the relay can use.
+    #[error("{0}")]
+    Relay(String),
+    /// The local CA, the certificate or a TLS or proxy listener.
+    #[error("{0}")]
+    Tls(String),
+    #[error("cannot resolve --data-dir: {0}")]
+    DataDir(#[source] std::io::Error),
+}
+
 impl Application {
     /// Opens and migrates the database, loads fixtures, binds the listener (port 0 picks a
-    /// free one). Errors are messages for the person starting it.
-    pub async fn build(config: Config) -> Result<Self, String> {
+    /// free one). Errors display as messages for the person starting it.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
         crate::domain::jwt_provider::install();
         let store = Store::open(&config.database).await?;
         let clock = Clock::system();
         let builtin = config.fixtures.is_empty();
         let files = if builtin {
-            vec![FixtureFile::parse(
-                "fixtures/default.json (built in)",
-                DEFAULT_FIXTURE,
-            )?]
+            vec![
+                FixtureFile::parse("fixtures/default.json (built in)", DEFAULT_FIXTURE)
+                    .map_err(StartError::Fixtures)?,
+            ]
         } else {
             config
                 .fixtures
                 .iter()
                 .map(|path| FixtureFile::read(path))
-                .collect::<Result<_, _>>()?
+                .collect::<Result<_, _>>()
+                .map_err(StartError::Fixtures)?
         };
         for file in &files {
-            seed::load_fixtures(&store, &clock, file)
-                .await
-                .map_err(|error| format!("cannot load fixtures: {error}"))?;
+            seed::load_fixtures(&store, &clock, file).await?;
         }
-        let app_ids = store.app_ids().await.map_err(|error| error.to_string())?;
+        let app_ids = store.app_ids().await?;
         // Emulator: the app a wrapped command or a helper is handed is the first app of the
         // fixtures (the default app without any), else the first the database holds; its key
         // is that fixture's first API key, else the admin key, which every app accepts.
@@ -76,21 +104,25 @@ impl Application {
                 .first()
                 .map(|id| (id.clone(), config.admin_key.clone())),
         };
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .map_err(|error| format!("cannot listen on {}: {error}", config.listen))?;
-        let local_addr = listener.local_addr().map_err(|error| error.to_string())?;
+        let listen = |source| StartError::Listen {
+            address: config.listen.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&config.listen).await.map_err(listen)?;
+        let local_addr = listener.local_addr().map_err(listen)?;
         let relay = config
             .smtp_relay
             .as_deref()
             .map(SmtpRelay::from_url)
-            .transpose()?;
+            .transpose()
+            .map_err(StartError::Relay)?;
         let ca = Arc::new(CaCell::new(config.data_dir.clone()));
-        let tls = Tls::bind(&config, &ca, local_addr).await?;
+        let tls = Tls::bind(&config, &ca, local_addr)
+            .await
+            .map_err(StartError::Tls)?;
         let ca_file = match &tls {
             Some(_) => Some(
-                std::path::absolute(config.data_dir.join("ca.pem"))
-                    .map_err(|error| format!("cannot resolve --data-dir: {error}"))?,
+                std::path::absolute(config.data_dir.join("ca.pem")).map_err(StartError::DataDir)?,
             ),
             None => None,
         };

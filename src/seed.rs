@@ -15,20 +15,14 @@ use crate::domain::tokens::SigningKey;
 use crate::store::{AuthenticatorRecord, CredentialRecord, FixtureSummary, Store, WriteError};
 use crate::webauthn::{RelyingParty, user_handle};
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     /// The fixtures contradict themselves or the database (a taken email, a foreign id).
+    #[error("{0}")]
     Invalid(String),
     /// The database or key generation failed.
+    #[error("{0}")]
     Internal(String),
-}
-
-impl std::fmt::Display for SeedError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Invalid(message) | Self::Internal(message) => f.write_str(message),
-        }
-    }
 }
 
 impl From<WriteError> for SeedError {

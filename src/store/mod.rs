@@ -70,10 +70,35 @@ pub struct Store {
 }
 
 /// A unique index refused a write: the caller turns it into a 400.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    #[error("{0}")]
     Conflict(String),
+    #[error(transparent)]
     Database(sqlx::Error),
+}
+
+/// Why the database could not be opened: each case names the file, with its cause as source.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create {}: {source}", path.display())]
+    Create {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open database {database}: {source}")]
+    Connect {
+        database: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot migrate database {database}: {source}")]
+    Migrate {
+        database: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
 }
 
 impl From<sqlx::Error> for WriteError {
@@ -92,17 +117,23 @@ impl Store {
     ///
     /// `:memory:` gives a private in-memory database. It lives as long as its one connection,
     /// so that pool keeps exactly one connection forever.
-    pub async fn open(database: &str) -> Result<Self, String> {
+    pub async fn open(database: &str) -> Result<Self, OpenError> {
         let in_memory = database == ":memory:";
+        let connect = |source| OpenError::Connect {
+            database: database.to_owned(),
+            source,
+        };
         let options = if in_memory {
-            SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| e.to_string())?
+            SqliteConnectOptions::from_str("sqlite::memory:").map_err(connect)?
         } else {
             if let Some(parent) = Path::new(database)
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
             {
-                std::fs::create_dir_all(parent)
-                    .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+                std::fs::create_dir_all(parent).map_err(|source| OpenError::Create {
+                    path: parent.to_owned(),
+                    source,
+                })?;
             }
             create_private(Path::new(database))?;
             SqliteConnectOptions::new()
@@ -125,12 +156,15 @@ impl Store {
         }
         .connect_with(options)
         .await
-        .map_err(|error| format!("cannot open database {database}: {error}"))?;
+        .map_err(connect)?;
 
         MIGRATOR
             .run(&pool)
             .await
-            .map_err(|error| format!("cannot migrate database {database}: {error}"))?;
+            .map_err(|source| OpenError::Migrate {
+                database: database.to_owned(),
+                source,
+            })?;
         Ok(Self {
             pool,
             keys: Arc::default(),
@@ -169,7 +203,7 @@ impl Store {
 /// Creates the database file readable by its owner only, if it does not exist yet: it holds
 /// the apps' private signing keys. SQLite gives its -wal and -shm files the database file's
 /// permissions. An existing file keeps the permissions its owner gave it.
-fn create_private(path: &Path) -> Result<(), String> {
+fn create_private(path: &Path) -> Result<(), OpenError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -177,6 +211,9 @@ fn create_private(path: &Path) -> Result<(), String> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(error) => Err(format!("cannot create {}: {error}", path.display())),
+        Err(source) => Err(OpenError::Create {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }

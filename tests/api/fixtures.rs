@@ -188,6 +188,11 @@ async fn a_bad_fixture_file_stops_start_up_with_a_clear_message() {
         .await
         .err()
         .expect("start-up fails");
+    assert!(
+        matches!(error, passage_emulator::app::StartError::Fixtures(_)),
+        "{error:?}"
+    );
+    let error = error.to_string();
     assert!(error.contains("broken.json"), "{error}");
     assert!(
         error.contains("session_timeout_length: must be at least 5"),
@@ -200,6 +205,7 @@ async fn a_bad_fixture_file_stops_start_up_with_a_clear_message() {
     let error = Application::build(missing)
         .await
         .err()
-        .expect("start-up fails");
+        .expect("start-up fails")
+        .to_string();
     assert!(error.contains("missing.json"), "{error}");
 }

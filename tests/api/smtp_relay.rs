@@ -117,6 +117,7 @@ async fn a_bad_relay_url_stops_start_up() {
     let error = passage_emulator::Application::build(config)
         .await
         .err()
-        .expect("refused");
+        .expect("refused")
+        .to_string();
     assert!(error.contains("only plain smtp://"), "{error}");
 }
