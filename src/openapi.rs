@@ -294,20 +294,20 @@ fn add_path_parameters(path: &str, operation: &mut Operation) {
     }
 }
 
-/// `GET /_emulator/openapi.json`: this document. It is assembled once, when the router is;
-/// serialising it per request keeps that out of start-up.
+/// `GET /_emulator/openapi.json`: this document. It is assembled when asked for (a few
+/// milliseconds), so that start-up does not pay for it.
 #[utoipa::path(
     get,
     path = "/openapi.json",
     tag = "emulator",
-    responses(
-        (status = 200, description = "The OpenAPI document of all three faces.", content_type = "application/json"),
-    ),
+    responses((
+        status = 200,
+        description = "The OpenAPI document of all three faces.",
+        content_type = "application/json",
+    )),
 )]
-pub(crate) async fn document(
-    axum::Extension(document): axum::Extension<std::sync::Arc<serde_json::Value>>,
-) -> axum::Json<std::sync::Arc<serde_json::Value>> {
-    axum::Json(document)
+pub(crate) async fn document() -> axum::Json<serde_json::Value> {
+    axum::Json(finish(crate::router::document()))
 }
 
 #[cfg(test)]

@@ -19,23 +19,19 @@ use crate::http::{self, AppState, EMULATOR_BODY_LIMIT};
 const PASSAGE_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let (routes, document) = utoipa_axum::router::OpenApiRouter::new()
+    Router::new()
         .nest(
             "/api/v1",
-            api::management::routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
+            api::management::api_routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
         )
         .nest(
             "/auth/v1",
-            api::auth::routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
+            api::auth::api_routes().layer(DefaultBodyLimit::max(PASSAGE_BODY_LIMIT)),
         )
         .nest(
             "/_emulator",
             api::emulator::routes().layer(DefaultBodyLimit::max(EMULATOR_BODY_LIMIT)),
         )
-        .split_for_parts();
-    let document = std::sync::Arc::new(crate::openapi::finish(document));
-    routes
-        .layer(axum::Extension(document))
         .route("/", axum::routing::get(api::emulator::console::root))
         .fallback(unknown_route)
         .layer(axum::middleware::from_fn_with_state(
@@ -49,6 +45,15 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .with_state(state)
+}
+
+/// The OpenAPI operations of the three faces under the prefixes `router` nests them at: the
+/// same handler lists their routes come from (`api::face!`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    utoipa::openapi::OpenApi::default()
+        .nest("/api/v1", api::management::document())
+        .nest("/auth/v1", api::auth::document())
+        .nest("/_emulator", api::emulator::document())
 }
 
 /// A debug-level span per request naming its method and matched route (never the query

@@ -9,89 +9,64 @@ mod clock;
 pub mod console;
 mod faults;
 mod fixtures;
+mod health;
 mod inbox;
 mod keys;
 mod requests;
 mod reset;
 mod social;
 
+use axum::Router;
 use axum::routing::get;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use crate::api::auth::hosted;
 use crate::http::AppState;
+use crate::openapi;
 
-/// The emulator API's routes, each with its operation in the OpenAPI document (the console's
-/// own files are routes without one: they are a page, not an API).
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(health))
-        .routes(routes!(console::info))
-        .routes(routes!(crate::openapi::document))
+face! {
+    health::health;
+    console::info;
+    openapi::document;
+    console::list_apps;
+    console::list_passkeys;
+    console::sign_in;
+    ca::ca_pem;
+    fixtures::load_fixtures;
+    clock::get_clock, clock::set_clock, clock::reset_clock;
+    reset::reset;
+    inbox::list_messages, inbox::delete_messages;
+    inbox::latest_message;
+    inbox::stream_messages;
+    inbox::message_html;
+    inbox::get_message, inbox::delete_message;
+    faults::list_faults, faults::add_fault, faults::clear_faults;
+    faults::remove_fault;
+    requests::list_requests, requests::clear_requests;
+    requests::stream_requests;
+    requests::get_request;
+    keys::rotate_key;
+    authenticators::list_authenticators, authenticators::create_authenticator;
+    authenticators::get_authenticator, authenticators::delete_authenticator;
+    authenticators::register;
+    authenticators::login;
+    social::next_identity;
+    social::mint_id_token;
+    social::authorize_page, social::authorize_choice;
+    social::jwks;
+    hosted::complete;
+}
+
+/// The emulator API's routes, and the console's own files (routes without an operation in the
+/// OpenAPI document: they are a page, not an API).
+pub fn routes() -> Router<AppState> {
+    api_routes()
         .route("/ui", get(console::ui_root))
         .route("/ui/", get(console::ui_index))
         .route("/ui/{*rest}", get(console::ui_path))
-        .routes(routes!(console::list_apps))
-        .routes(routes!(console::list_passkeys))
-        .routes(routes!(console::sign_in))
-        .routes(routes!(ca::ca_pem))
-        .routes(routes!(fixtures::load_fixtures))
-        .routes(routes!(
-            clock::get_clock,
-            clock::set_clock,
-            clock::reset_clock
-        ))
-        .routes(routes!(reset::reset))
-        .routes(routes!(inbox::list_messages, inbox::delete_messages))
-        .routes(routes!(inbox::latest_message))
-        .routes(routes!(inbox::stream_messages))
-        .routes(routes!(inbox::message_html))
-        .routes(routes!(inbox::get_message, inbox::delete_message))
-        .routes(routes!(
-            faults::list_faults,
-            faults::add_fault,
-            faults::clear_faults
-        ))
-        .routes(routes!(faults::remove_fault))
-        .routes(routes!(requests::list_requests, requests::clear_requests))
-        .routes(routes!(requests::stream_requests))
-        .routes(routes!(requests::get_request))
-        .routes(routes!(keys::rotate_key))
-        .routes(routes!(
-            authenticators::list_authenticators,
-            authenticators::create_authenticator
-        ))
-        .routes(routes!(
-            authenticators::get_authenticator,
-            authenticators::delete_authenticator
-        ))
-        .routes(routes!(authenticators::register))
-        .routes(routes!(authenticators::login))
-        .routes(routes!(social::next_identity))
-        .routes(routes!(social::mint_id_token))
-        .routes(routes!(social::authorize_page, social::authorize_choice))
-        .routes(routes!(social::jwks))
-        .routes(routes!(crate::api::auth::hosted::complete))
 }
 
 /// What every delete of the emulator API answers: how many things went.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Deleted {
     pub deleted: u64,
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-struct Health {
-    status: &'static str,
-}
-
-/// 200 `{"status":"ok"}` once the server accepts requests; used by scripts and HEALTHCHECK.
-#[utoipa::path(
-    get,
-    path = "/health",
-    tag = "emulator",
-    responses((status = 200, description = "The server accepts requests.", body = Health)),
-)]
-async fn health() -> axum::Json<Health> {
-    axum::Json(Health { status: "ok" })
 }
