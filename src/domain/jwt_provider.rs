@@ -14,7 +14,21 @@ use jsonwebtoken::signature::{self, Signer};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, EncodingKey};
 
 /// Parsed RS256 keys by their DER bytes. An app has one active key (and a few retired ones).
+///
+/// It is process-wide because jsonwebtoken's provider hook is a plain function with no state
+/// to reach an emulator's own; it is bounded ([`MAX_PARSED_KEYS`]) and emptied by reset
+/// ([`forget_parsed_keys`]), so keys of deleted apps do not stay.
 static KEYS: LazyLock<RwLock<HashMap<Vec<u8>, Arc<RsaKeyPair>>>> = LazyLock::new(RwLock::default);
+
+/// More keys than any test keeps signing with; past it the cache starts over.
+const MAX_PARSED_KEYS: usize = 1024;
+
+/// Empties the parsed-key cache (`POST /_emulator/reset`); keys are parsed again when used.
+pub fn forget_parsed_keys() {
+    if let Ok(mut keys) = KEYS.write() {
+        keys.clear();
+    }
+}
 
 static PROVIDER: LazyLock<CryptoProvider> = LazyLock::new(|| CryptoProvider {
     signer_factory: new_signer,
@@ -58,6 +72,9 @@ fn parsed(der: &[u8]) -> Result<Arc<RsaKeyPair>, Error> {
             .map_err(|_| Error::from(ErrorKind::InvalidRsaKey(String::new())))?,
     );
     if let Ok(mut keys) = KEYS.write() {
+        if keys.len() >= MAX_PARSED_KEYS {
+            keys.clear();
+        }
         keys.insert(der.to_vec(), Arc::clone(&pair));
     }
     Ok(pair)
@@ -68,5 +85,28 @@ fn new_signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSig
         Ok(Box::new(Rs256(parsed(key.as_bytes())?)))
     } else {
         (aws_lc::DEFAULT_PROVIDER.signer_factory)(algorithm, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached() -> usize {
+        KEYS.read().map(|keys| keys.len()).unwrap_or(0)
+    }
+
+    /// A signature parses its key once; reset's `forget_parsed_keys` empties the cache and the
+    /// next signature parses it again.
+    #[test]
+    fn parsed_keys_are_cached_and_forgotten() {
+        let key = crate::domain::tokens::SigningKey::generate("k".into()).unwrap();
+        let claims = serde_json::json!({"sub": "u"});
+        key.sign(&claims).unwrap();
+        assert!(cached() >= 1);
+        forget_parsed_keys();
+        assert_eq!(cached(), 0);
+        key.sign(&claims).unwrap();
+        assert!(cached() >= 1);
     }
 }

@@ -1,11 +1,10 @@
 //! ID tokens of the Google and Apple stand-ins: what a native app gets from the provider's SDK
 //! and hands to Passage's `social/id_token`, and what Apple's `form_post` carries.
 //!
-//! Emulator: the stand-ins sign with ES256 keys made when the process starts (key generation
-//! is instant, unlike RSA), published at `/_emulator/social/{provider}/jwks`. Tokens minted
-//! before a restart no longer verify; they live an hour anyway.
-
-use std::sync::LazyLock;
+//! Emulator: the stand-ins sign with ES256 keys made when the emulator starts (key generation
+//! is instant, unlike RSA) and kept in its state ([`ProviderKeys`]), published at
+//! `/_emulator/social/{provider}/jwks`. Tokens minted before a restart no longer verify; they
+//! live an hour anyway.
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
@@ -48,15 +47,34 @@ impl ProviderKey {
     }
 }
 
-static APPLE: LazyLock<ProviderKey> = LazyLock::new(|| ProviderKey::generate(Provider::Apple));
-static GOOGLE: LazyLock<ProviderKey> = LazyLock::new(|| ProviderKey::generate(Provider::Google));
+/// The signing keys of the stand-ins that issue ID tokens (GitHub's OAuth has none): one
+/// set per emulator, in its state.
+pub struct ProviderKeys {
+    apple: ProviderKey,
+    google: ProviderKey,
+}
 
-/// The stand-ins that issue ID tokens (GitHub's OAuth has none).
-fn key(provider: Provider) -> Option<&'static ProviderKey> {
-    match provider {
-        Provider::Apple => Some(&APPLE),
-        Provider::Google => Some(&GOOGLE),
-        Provider::Github => None,
+/// The keys are secrets: `Debug` names the type only.
+impl std::fmt::Debug for ProviderKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProviderKeys { .. }")
+    }
+}
+
+impl ProviderKeys {
+    pub fn generate() -> Self {
+        Self {
+            apple: ProviderKey::generate(Provider::Apple),
+            google: ProviderKey::generate(Provider::Google),
+        }
+    }
+
+    fn key(&self, provider: Provider) -> Option<&ProviderKey> {
+        match provider {
+            Provider::Apple => Some(&self.apple),
+            Provider::Google => Some(&self.google),
+            Provider::Github => None,
+        }
     }
 }
 
@@ -99,8 +117,8 @@ pub struct EcJwk {
 }
 
 /// The stand-in's published keys (empty for GitHub).
-pub fn jwks(provider: Provider) -> Vec<EcJwk> {
-    key(provider)
+pub fn jwks(keys: &ProviderKeys, provider: Provider) -> Vec<EcJwk> {
+    keys.key(provider)
         .map(|key| EcJwk {
             kty: "EC",
             crv: "P-256",
@@ -115,8 +133,14 @@ pub fn jwks(provider: Provider) -> Vec<EcJwk> {
 }
 
 /// Signs an ID token for `identity`, addressed to `client_id`; `None` for GitHub.
-pub fn mint(identity: &ProviderIdentity, client_id: &str, nonce: &str, now: i64) -> Option<String> {
-    let key = key(identity.provider)?;
+pub fn mint(
+    keys: &ProviderKeys,
+    identity: &ProviderIdentity,
+    client_id: &str,
+    nonce: &str,
+    now: i64,
+) -> Option<String> {
+    let key = keys.key(identity.provider)?;
     let claims = ProviderClaims {
         iss: issuer(identity.provider).into(),
         sub: identity.provider_id.clone(),
@@ -135,12 +159,15 @@ pub fn mint(identity: &ProviderIdentity, client_id: &str, nonce: &str, now: i64)
 
 /// Checks an ID token of the stand-in for `client_id` at `now`; `Err` says why not.
 pub fn verify(
+    keys: &ProviderKeys,
     provider: Provider,
     token: &str,
     client_id: &str,
     now: i64,
 ) -> Result<ProviderIdentity, String> {
-    let key = key(provider).ok_or("this provider issues no ID tokens")?;
+    let key = keys
+        .key(provider)
+        .ok_or("this provider issues no ID tokens")?;
     let header = jsonwebtoken::decode_header(token).map_err(|_| "not a JWT".to_owned())?;
     if header.kid.as_deref() != Some(key.kid.as_str()) {
         return Err(format!(
@@ -175,16 +202,18 @@ mod tests {
 
     #[test]
     fn minted_tokens_verify_for_their_client_only() {
+        let keys = ProviderKeys::generate();
         let identity = ProviderIdentity::new(Provider::Google, "ada@example.com", "Ada");
-        let token = mint(&identity, "client-1", "", 1_000).unwrap();
+        let token = mint(&keys, &identity, "client-1", "", 1_000).unwrap();
         assert_eq!(
-            verify(Provider::Google, &token, "client-1", 1_001),
+            verify(&keys, Provider::Google, &token, "client-1", 1_001),
             Ok(identity)
         );
-        assert!(verify(Provider::Google, &token, "client-2", 1_001).is_err());
-        assert!(verify(Provider::Apple, &token, "client-1", 1_001).is_err());
+        assert!(verify(&keys, Provider::Google, &token, "client-2", 1_001).is_err());
+        assert!(verify(&keys, Provider::Apple, &token, "client-1", 1_001).is_err());
         assert_eq!(
             verify(
+                &keys,
                 Provider::Google,
                 &token,
                 "client-1",
@@ -193,6 +222,9 @@ mod tests {
             Err("expired".into())
         );
         let github = ProviderIdentity::new(Provider::Github, "ada@example.com", "Ada");
-        assert!(mint(&github, "client-1", "", 1_000).is_none());
+        assert!(mint(&keys, &github, "client-1", "", 1_000).is_none());
+        // Another emulator's keys (another state) do not verify this one's tokens.
+        let other = ProviderKeys::generate();
+        assert!(verify(&other, Provider::Google, &token, "client-1", 1_001).is_err());
     }
 }

@@ -34,6 +34,8 @@ pub struct AppState {
     pub journal: Arc<Journal>,
     /// Faults injected through `/_emulator/faults`.
     pub faults: Arc<Faults>,
+    /// The Apple and Google stand-ins' ID-token keys.
+    pub provider_keys: Arc<crate::domain::provider_tokens::ProviderKeys>,
     /// `--inbox-size`: how many messages the inbox keeps, newest first.
     pub inbox_size: u64,
     /// `--latency`: added to every Passage API answer.

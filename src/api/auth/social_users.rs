@@ -143,9 +143,14 @@ pub async fn id_token(
     }
     let client_id = app.settings.social_connections.client_id(&app_id, provider);
     let now = state.clock.timestamp();
-    let identity =
-        provider_tokens::verify(provider, &request.id_token, &client_id, now.unix_seconds())
-            .map_err(|why| ApiError::invalid_request(format!("id_token: {why}")))?;
+    let identity = provider_tokens::verify(
+        &state.provider_keys,
+        provider,
+        &request.id_token,
+        &client_id,
+        now.unix_seconds(),
+    )
+    .map_err(|why| ApiError::invalid_request(format!("id_token: {why}")))?;
     let user_id = match sign_in(&state, &app, &identity).await? {
         SignIn::User(user_id) => user_id,
         SignIn::Unlinked(user) => {

@@ -60,5 +60,6 @@ pub async fn reset(
         state.journal.clear();
     }
     state.faults.clear();
+    crate::domain::jwt_provider::forget_parsed_keys();
     Ok(Json(ResetResponse { users }))
 }

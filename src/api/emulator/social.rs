@@ -209,8 +209,14 @@ async fn answer_grant(
     }
     let mut fields = vec![("code", code), ("state", grant.id.clone())];
     if provider == Provider::Apple {
-        let id_token = provider_tokens::mint(&identity, client_id, "", now.unix_seconds())
-            .ok_or_else(|| ApiError::internal("Apple stand-in cannot sign"))?;
+        let id_token = provider_tokens::mint(
+            &state.provider_keys,
+            &identity,
+            client_id,
+            "",
+            now.unix_seconds(),
+        )
+        .ok_or_else(|| ApiError::internal("Apple stand-in cannot sign"))?;
         fields.push(("id_token", id_token));
         fields.push(("user", apple_user(&identity)));
     }
@@ -350,8 +356,14 @@ pub async fn mint_id_token(
     let identity = ProviderIdentity::new(provider, &email, &request.name);
     let client_id = app.settings.social_connections.client_id(&app.id, provider);
     let now = state.clock.timestamp().unix_seconds();
-    let id_token = provider_tokens::mint(&identity, &client_id, &request.nonce, now)
-        .ok_or_else(|| ApiError::invalid_request("connection_type: GitHub issues no ID tokens"))?;
+    let id_token = provider_tokens::mint(
+        &state.provider_keys,
+        &identity,
+        &client_id,
+        &request.nonce,
+        now,
+    )
+    .ok_or_else(|| ApiError::invalid_request("connection_type: GitHub issues no ID tokens"))?;
     Ok(Json(MintIdTokenResponse {
         id_token,
         code: random_alphanumeric(32),
@@ -376,9 +388,12 @@ pub struct ProviderJwks {
         crate::openapi::NotFound,
     ),
 )]
-pub async fn jwks(ApiPath(name): ApiPath<String>) -> ApiResult<Json<ProviderJwks>> {
+pub async fn jwks(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<ProviderJwks>> {
     let provider = provider("provider", &name)?;
     Ok(Json(ProviderJwks {
-        keys: provider_tokens::jwks(provider),
+        keys: provider_tokens::jwks(&state.provider_keys, provider),
     }))
 }
