@@ -5,7 +5,7 @@ use super::common::{deliver, destination};
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
-use crate::domain::messages::{self, Channel, Envelope, MessageKind};
+use crate::domain::messages::{self, Envelope, MessageKind};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -114,11 +114,7 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
             user_id: &order.user.id,
             secret_hash: &hash_secret(&secret),
             purpose: order.purpose.as_str(),
-            channel: if channel == Channel::Email {
-                "email"
-            } else {
-                "phone"
-            },
+            channel,
             identifier: recipient,
             new_identifier: matches!(order.purpose, Purpose::ChangeEmail | Purpose::ChangePhone)
                 .then_some(recipient),

@@ -92,21 +92,23 @@ fn new_signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSig
 mod tests {
     use super::*;
 
-    fn cached() -> usize {
-        KEYS.read().map(|keys| keys.len()).unwrap_or(0)
+    fn holds(der: &[u8]) -> bool {
+        KEYS.read().is_ok_and(|keys| keys.contains_key(der))
     }
 
-    /// A signature parses its key once; reset's `forget_parsed_keys` empties the cache and the
-    /// next signature parses it again.
+    /// A key is parsed once and kept; `forget_parsed_keys` (reset) drops it and the next use
+    /// parses it again. Other tests sign concurrently, so only this key is looked at.
     #[test]
     fn parsed_keys_are_cached_and_forgotten() {
         let key = crate::domain::tokens::SigningKey::generate("k".into()).unwrap();
-        let claims = serde_json::json!({"sub": "u"});
-        key.sign(&claims).unwrap();
-        assert!(cached() >= 1);
+        let encoding = EncodingKey::from_rsa_pem(key.private_key_pem.as_bytes()).unwrap();
+        let der = encoding.as_bytes();
+        assert!(!holds(der));
+        parsed(der).unwrap();
+        assert!(holds(der));
         forget_parsed_keys();
-        assert_eq!(cached(), 0);
-        key.sign(&claims).unwrap();
-        assert!(cached() >= 1);
+        assert!(!holds(der));
+        parsed(der).unwrap();
+        assert!(holds(der));
     }
 }

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a message goes.
+/// Where a code or link goes, and what a login through it verified: an email address, or a
+/// phone number by SMS. The one type for both; its two spellings are below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
@@ -14,6 +15,7 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The inbox's word: `email` or `sms` (a message's `channel`, the `channel=` filter).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
@@ -21,12 +23,31 @@ impl Channel {
         }
     }
 
+    /// Passage's word for the identifier it reaches: `email` or `phone` (the Management API's
+    /// magic-link `channel`; stored with links and passcodes).
+    pub fn identifier_kind(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "phone",
+        }
+    }
+
+    /// Either spelling (`sms` and `phone` are the same channel).
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "email" => Some(Self::Email),
-            "sms" => Some(Self::Sms),
+            "sms" | "phone" => Some(Self::Sms),
             _ => None,
         }
+    }
+}
+
+/// How a stored column (either spelling) becomes a channel.
+impl TryFrom<String> for Channel {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text).ok_or_else(|| format!("`{text}` is not a channel"))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Magic links: issued, activated at most once, polled by the device that asked for them.
 
+use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
 use super::Store;
@@ -13,7 +14,7 @@ pub struct NewMagicLink<'a> {
     pub user_id: &'a str,
     pub secret_hash: &'a str,
     pub purpose: &'a str,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub identifier: &'a str,
     pub new_identifier: Option<&'a str>,
     pub redirect_url: &'a str,
@@ -28,7 +29,8 @@ pub struct MagicLinkRecord {
     pub app_id: String,
     pub user_id: String,
     pub purpose: String,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub identifier: String,
     pub new_identifier: Option<String>,
     pub redirect_url: String,
@@ -53,7 +55,7 @@ impl Store {
         .bind(link.user_id)
         .bind(link.secret_hash)
         .bind(link.purpose)
-        .bind(link.channel)
+        .bind(link.channel.identifier_kind())
         .bind(link.identifier)
         .bind(link.new_identifier)
         .bind(link.redirect_url)

@@ -1,5 +1,6 @@
 //! One-time passcodes: issued, then redeemed at most once, with a bounded number of wrong tries.
 
+use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
 use super::Store;
@@ -13,7 +14,7 @@ pub struct NewOtp<'a> {
     pub user_id: &'a str,
     pub code_hash: &'a str,
     pub purpose: &'a str,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
 }
@@ -22,7 +23,7 @@ pub struct NewOtp<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OtpOutcome {
     /// The one successful use: the passcode is spent now.
-    Redeemed { user_id: String, channel: String },
+    Redeemed { user_id: String, channel: Channel },
     /// No such passcode, or it was used or has expired.
     Invalid,
     /// A wrong code; it counted as a try.
@@ -34,7 +35,8 @@ pub enum OtpOutcome {
 #[derive(FromRow)]
 struct Redeemed {
     user_id: String,
-    channel: String,
+    #[sqlx(try_from = "String")]
+    channel: Channel,
 }
 
 #[derive(FromRow)]
@@ -55,7 +57,7 @@ impl Store {
         .bind(otp.user_id)
         .bind(otp.code_hash)
         .bind(otp.purpose)
-        .bind(otp.channel)
+        .bind(otp.channel.identifier_kind())
         .bind(otp.created_at.0)
         .bind(otp.expires_at.0)
         .execute(&self.pool)

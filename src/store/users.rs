@@ -1,5 +1,6 @@
 //! Users.
 
+use crate::domain::messages::Channel;
 use serde_json::{Map, Value};
 use sqlx::FromRow;
 
@@ -234,7 +235,7 @@ impl Store {
         &self,
         app_id: &str,
         user_id: &str,
-        verified: Option<&str>,
+        verified: Option<Channel>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
@@ -245,7 +246,7 @@ impl Store {
              WHERE app_id = ?3 AND id = ?4",
         )
         .bind(now.0)
-        .bind(verified)
+        .bind(verified.map(Channel::identifier_kind))
         .bind(app_id)
         .bind(user_id)
         .execute(&self.pool)

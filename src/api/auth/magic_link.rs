@@ -204,7 +204,7 @@ async fn session_for(
     // The activation is the login; the device that polls the link's status gets a session of
     // its own without counting a second one.
     let mut auth_result = match first {
-        true => session::log_in(state, app, &user.id, Some(&link.channel)).await?,
+        true => session::log_in(state, app, &user.id, Some(link.channel)).await?,
         false => session::issue(state, app, &user.id, Family::New).await?,
     };
     auth_result.redirect_url = link.redirect_url.clone();

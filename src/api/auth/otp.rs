@@ -15,7 +15,7 @@ use crate::api::common::{
 use crate::domain::app::App;
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};
-use crate::domain::messages::{self, Channel, Envelope, MessageKind};
+use crate::domain::messages::{self, Envelope, MessageKind};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -131,11 +131,7 @@ async fn send_otp(
             user_id: &user.id,
             code_hash: &code_hash(&otp_id, &code),
             purpose,
-            channel: if channel == Channel::Email {
-                "email"
-            } else {
-                "phone"
-            },
+            channel,
             created_at: now,
             expires_at: now.plus(Duration::seconds(ttl)),
         })
@@ -207,7 +203,7 @@ pub async fn activate_otp(
         }
     };
     active_user(&state, &app.id, &user_id).await?;
-    let auth_result = log_in(&state, &app, &user_id, Some(&channel)).await?;
+    let auth_result = log_in(&state, &app, &user_id, Some(channel)).await?;
     Ok(Json(AuthResponse { auth_result }))
 }
 

@@ -1,6 +1,7 @@
 //! Issuing a session: a signed auth token, and a refresh token when the app has them on.
 //! Every way of logging in (passcode, magic link, passkey) ends here.
 
+use crate::domain::messages::Channel;
 use time::Duration;
 
 use super::models::AuthResult;
@@ -28,7 +29,7 @@ pub async fn log_in(
     state: &AppState,
     app: &App,
     user_id: &str,
-    channel: Option<&str>,
+    channel: Option<Channel>,
 ) -> ApiResult<AuthResult> {
     let now = state.clock.timestamp();
     state

@@ -2,6 +2,7 @@
 //! none yet (the email belongs to someone who has not linked the provider). Also the native
 //! flow, `social/id_token`, which links such a user at once.
 
+use crate::domain::messages::Channel;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,7 +28,7 @@ pub(super) async fn respond(
     app: &App,
     user_id: &str,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
-    let auth_result = session::log_in(state, app, user_id, Some("email")).await?;
+    let auth_result = session::log_in(state, app, user_id, Some(Channel::Email)).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
 

@@ -11,6 +11,7 @@ use crate::api::common::{create_pending_user, destination};
 use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::app::MAX_DURATION_SECONDS;
 use crate::domain::identifiers::Identifier;
+use crate::domain::messages::Channel;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ManagementAuth};
@@ -21,6 +22,16 @@ use crate::http::extract::{ApiJson, ManagementAuth};
 pub enum MagicLinkChannel {
     Email,
     Phone,
+}
+
+/// Passage's name for the channel at the edge; the emulator's one `Channel` inside.
+impl From<MagicLinkChannel> for Channel {
+    fn from(channel: MagicLinkChannel) -> Self {
+        match channel {
+            MagicLinkChannel::Email => Self::Email,
+            MagicLinkChannel::Phone => Self::Sms,
+        }
+    }
 }
 
 /// Passage: `MagicLinkType`.
@@ -104,13 +115,15 @@ pub async fn create_magic_link(
         .ok_or_else(ApiError::app_not_found)?;
     let email = email(request.email)?;
     let phone = phone(request.phone)?;
-    let channel = request
-        .channel
-        .unwrap_or(if email.is_none() && phone.is_some() {
-            MagicLinkChannel::Phone
-        } else {
-            MagicLinkChannel::Email
-        });
+    let channel =
+        request
+            .channel
+            .map(Channel::from)
+            .unwrap_or(if email.is_none() && phone.is_some() {
+                Channel::Sms
+            } else {
+                Channel::Email
+            });
     let (user, identifier) = if let Some(user_id) = non_empty(request.user_id) {
         let user = state
             .store
@@ -118,28 +131,20 @@ pub async fn create_magic_link(
             .await?
             .ok_or_else(ApiError::user_not_found)?;
         let identifier = match channel {
-            MagicLinkChannel::Email if !user.email.is_empty() => {
-                Identifier::Email(user.email.clone())
-            }
-            MagicLinkChannel::Phone if !user.phone.is_empty() => {
-                Identifier::Phone(user.phone.clone())
-            }
+            Channel::Email if !user.email.is_empty() => Identifier::Email(user.email.clone()),
+            Channel::Sms if !user.phone.is_empty() => Identifier::Phone(user.phone.clone()),
             _ => {
                 return Err(ApiError::invalid_request(format!(
                     "channel: the user has no {} to send to",
-                    if channel == MagicLinkChannel::Email {
-                        "email"
-                    } else {
-                        "phone"
-                    }
+                    channel.identifier_kind()
                 )));
             }
         };
         (user, identifier)
     } else {
         let identifier = match (channel, email, phone) {
-            (MagicLinkChannel::Email, Some(email), _) => Identifier::Email(email),
-            (MagicLinkChannel::Phone, _, Some(phone)) => Identifier::Phone(phone),
+            (Channel::Email, Some(email), _) => Identifier::Email(email),
+            (Channel::Sms, _, Some(phone)) => Identifier::Phone(phone),
             _ => {
                 return Err(ApiError::invalid_request(
                     "user_id, or an email or phone matching the channel, is required.",
