@@ -22,29 +22,29 @@
 
 #![forbid(unsafe_code)]
 
-pub mod api;
+pub(crate) mod api;
 pub mod app;
 pub mod authenticator;
-pub mod clock;
+pub(crate) mod clock;
 pub mod config;
-pub mod domain;
-pub mod error;
+pub(crate) mod domain;
+pub(crate) mod error;
 pub mod exec;
-pub mod faults;
+pub(crate) mod faults;
 mod health;
-pub mod http;
+pub(crate) mod http;
 pub mod journal;
-pub mod openapi;
-pub mod ready;
-pub mod relay;
-pub mod router;
-pub mod seed;
+pub(crate) mod openapi;
+pub(crate) mod ready;
+pub(crate) mod relay;
+pub(crate) mod router;
+pub(crate) mod seed;
 pub mod signals;
-pub mod store;
+pub(crate) mod store;
 pub mod telemetry;
 pub mod tls;
 mod ui;
-pub mod webauthn;
+pub(crate) mod webauthn;
 
 pub use app::Application;
 pub use health::health_check;

@@ -224,7 +224,6 @@ pub async fn register_device(
     let (sign_count, device_type, now) = (device.sign_count, device.device_type, device.now);
     Ok(Device {
         id,
-        app_id: app.id.clone(),
         user_id: user_id.to_owned(),
         cred_id,
         public_key: credential.public_key,

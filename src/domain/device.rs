@@ -37,7 +37,6 @@ impl WebAuthnType {
 #[derive(Debug, Clone)]
 pub struct Device {
     pub id: String,
-    pub app_id: String,
     pub user_id: String,
     pub cred_id: String,
     pub public_key: Vec<u8>,

@@ -28,7 +28,9 @@ pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureFile {
+    /// The JSON Schema a fixture file may name for editors; read by serde only.
     #[serde(rename = "$schema", default)]
+    #[allow(dead_code)]
     pub schema: Option<String>,
     #[serde(default)]
     pub apps: Vec<FixtureApp>,

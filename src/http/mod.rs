@@ -5,7 +5,6 @@
 mod cors;
 mod edge;
 mod exchange;
-pub use exchange::CONSOLE_HEADER;
 pub mod extract;
 mod guard;
 pub use guard::AllowedHosts;
@@ -19,7 +18,5 @@ mod state;
 
 pub use cors::auth_api as cors_for_auth_api;
 pub use exchange::exchange;
-pub use routes::{
-    EMULATOR_BODY_LIMIT, PASSAGE_HOSTS, PublicPrefix, passage_prefix, with_host_routing,
-};
+pub use routes::{EMULATOR_BODY_LIMIT, PublicPrefix, passage_prefix, with_host_routing};
 pub use state::{AppState, EmulatorInfo};

@@ -9,7 +9,6 @@ use crate::domain::timestamp::Timestamp;
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiKey {
     pub id: String,
-    pub app_id: String,
     pub name: String,
     pub key_prefix: String,
     pub role: String,

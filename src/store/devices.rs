@@ -33,7 +33,6 @@ fn device_from_row(row: &SqliteRow) -> Result<Option<Device>, sqlx::Error> {
         serde_json::from_str(&transports).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
     Ok(Some(Device {
         id,
-        app_id: row.try_get("d_app_id")?,
         user_id: row.try_get("d_user_id")?,
         cred_id: row.try_get("d_cred_id")?,
         public_key: row.try_get("d_public_key")?,

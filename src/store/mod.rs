@@ -40,14 +40,14 @@ pub use apps::KeyCheck;
 pub use authenticators::{AuthenticatorRecord, CredentialRecord};
 pub use devices::{DeviceLogin, NewDevice};
 pub use fixtures::FixtureSummary;
-pub use handshakes::{Handshake, NewHandshake, NewTransaction, Transaction};
+pub use handshakes::{NewHandshake, NewTransaction, Transaction};
 pub use magic_links::{MagicLinkRecord, NewMagicLink};
 pub use messages::{MessageFilter, StoredMessage};
 pub use oauth::{Code, CodeGrant, Grant, NewGrant};
 pub use otps::{NewOtp, OtpOutcome};
 pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};
 pub use user_list::{
-    Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery, UserPage,
+    Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery,
 };
 pub use users::{NewUser, UserChanges};
 

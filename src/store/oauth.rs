@@ -77,12 +77,10 @@ pub struct CodeGrant<'a> {
 /// A code as its exchange takes it (and thereby deletes it).
 #[derive(Debug, FromRow)]
 pub struct Code {
-    pub kind: String,
     pub redirect_uri: String,
     pub code_challenge: String,
     pub nonce: String,
     pub identity: Option<String>,
-    pub link_account: bool,
     pub user_id: Option<String>,
     pub auth_time: i64,
     pub expires_at: i64,

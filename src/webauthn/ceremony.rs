@@ -233,13 +233,6 @@ impl Assertion {
             Self::NonDiscoverable(a) => a.raw_id().into_inner(),
         }
     }
-
-    pub fn user_handle(&self) -> Option<&[u8]> {
-        match self {
-            Self::Discoverable(a) => Some(a.response().user_handle().as_ref()),
-            Self::NonDiscoverable(a) => a.response().user_handle().map(AsRef::as_ref),
-        }
-    }
 }
 
 pub fn parse_assertion(response: &[u8], discoverable: bool) -> Result<Assertion, CeremonyError> {

@@ -10,8 +10,8 @@ mod ceremony;
 pub mod keys;
 
 pub use ceremony::{
-    Assertion, Attachment, LoginCheck, NewCredential, Started, StoredCredential, finish_login,
-    finish_registration, parse_assertion, start_login, start_registration,
+    Attachment, NewCredential, Started, StoredCredential, finish_login, finish_registration,
+    parse_assertion, start_login, start_registration,
 };
 
 use sha2::{Digest, Sha256};
@@ -73,10 +73,6 @@ impl RelyingParty {
 
     pub fn id(&self) -> &str {
         self.rp_id.as_ref()
-    }
-
-    pub fn origins(&self) -> &[String] {
-        &self.origins
     }
 }
 

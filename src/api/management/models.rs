@@ -11,7 +11,7 @@ use crate::domain::metadata::UserMetadataField;
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus, UserWithDevices};
 
-pub use crate::api::models::{UserSocialConnection, UserSocialConnections, WebAuthnIcons};
+pub use crate::api::models::{UserSocialConnections, WebAuthnIcons};
 
 /// Passage: `AppInfo`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
