@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::domain::app::App;
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
-use crate::domain::social::pkce_matches;
+use crate::domain::social::{GrantKind, pkce_matches};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 pub use crate::store::CodeGrant;
@@ -105,7 +105,7 @@ pub async fn issue_code(state: &AppState, grant: CodeGrant<'_>) -> ApiResult<Str
 pub async fn redeem_code(
     state: &AppState,
     app_id: &str,
-    kind: &str,
+    kind: GrantKind,
     code: &str,
     verifier: &str,
 ) -> ApiResult<Code> {

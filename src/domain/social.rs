@@ -8,6 +8,35 @@ use sha2::{Digest, Sha256};
 
 use super::timestamp::Timestamp;
 
+/// Which sign-in trip an OAuth grant or code belongs to: a social login (to a provider and
+/// back) or a hosted login (Passage's own page, as an OIDC provider). Stored with both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantKind {
+    Social,
+    Hosted,
+}
+
+impl GrantKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Social => "social",
+            Self::Hosted => "hosted",
+        }
+    }
+}
+
+impl TryFrom<String> for GrantKind {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        match text.as_str() {
+            "social" => Ok(Self::Social),
+            "hosted" => Ok(Self::Hosted),
+            _ => Err(format!("`{text}` is not a grant kind")),
+        }
+    }
+}
+
 /// Passage: `OAuth2ConnectionType` without `passage` (hosted login has its own endpoints).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]

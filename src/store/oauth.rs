@@ -5,14 +5,14 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::domain::social::ProviderIdentity;
+use crate::domain::social::{GrantKind, ProviderIdentity};
 use crate::domain::timestamp::Timestamp;
 
 /// A grant as authorize writes it.
 #[derive(Debug)]
 pub struct NewGrant<'a> {
     pub app_id: &'a str,
-    pub kind: &'a str,
+    pub kind: GrantKind,
     pub connection_type: &'a str,
     pub redirect_uri: &'a str,
     pub state: &'a str,
@@ -28,7 +28,8 @@ pub struct NewGrant<'a> {
 pub struct Grant {
     pub id: String,
     pub app_id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: GrantKind,
     pub connection_type: String,
     pub redirect_uri: String,
     pub state: String,
@@ -61,7 +62,7 @@ const GRANT_COLUMNS: &str = "id, app_id, kind, connection_type, redirect_uri, st
 #[derive(Debug)]
 pub struct CodeGrant<'a> {
     pub app_id: &'a str,
-    pub kind: &'a str,
+    pub kind: GrantKind,
     pub redirect_uri: &'a str,
     /// PKCE S256; empty when the hosted flow ran without PKCE.
     pub code_challenge: &'a str,
@@ -117,7 +118,7 @@ impl Store {
         )
         .bind(id)
         .bind(grant.app_id)
-        .bind(grant.kind)
+        .bind(grant.kind.as_str())
         .bind(grant.connection_type)
         .bind(grant.redirect_uri)
         .bind(grant.state)
@@ -188,7 +189,7 @@ impl Store {
         )
         .bind(code_hash)
         .bind(code.app_id)
-        .bind(code.kind)
+        .bind(code.kind.as_str())
         .bind(code.redirect_uri)
         .bind(code.code_challenge)
         .bind(code.nonce)
@@ -207,7 +208,7 @@ impl Store {
     pub async fn take_code(
         &self,
         app_id: &str,
-        kind: &str,
+        kind: GrantKind,
         code_hash: &str,
     ) -> Result<Option<Code>, sqlx::Error> {
         sqlx::query_as(
@@ -217,7 +218,7 @@ impl Store {
         )
         .bind(code_hash)
         .bind(app_id)
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_optional(&self.pool)
         .await
     }

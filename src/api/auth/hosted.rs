@@ -15,7 +15,7 @@ use super::hosted_models::{AuthorizeQuery, CompleteRequest, CompleteResponse, Lo
 use crate::api::common::{active_user, load_app};
 use crate::api::oauth::{self, CodeGrant};
 use crate::domain::app::App;
-use crate::domain::social::is_s256_challenge;
+use crate::domain::social::{GrantKind, is_s256_challenge};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{ApiJson, ApiPath, AuthBase, PathApp};
@@ -23,7 +23,7 @@ use crate::http::query::ApiQuery;
 use crate::store::NewGrant;
 use crate::ui;
 
-pub const KIND: &str = "hosted";
+pub const KIND: GrantKind = GrantKind::Hosted;
 
 /// Passage (hosted): `GET /authorize?client_id&redirect_uri&response_type=code&scope=openid
 /// &state&nonce&code_challenge&code_challenge_method=S256`: the hosted sign-in page.

@@ -13,14 +13,14 @@ use super::social_users::{SignIn, respond, sign_in};
 use crate::api::common::load_app;
 use crate::api::oauth::{self, CodeGrant};
 use crate::domain::identifiers::Identifier;
-use crate::domain::social::{Provider, is_s256_challenge};
+use crate::domain::social::{GrantKind, Provider, is_s256_challenge};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::extract::{AuthBase, PathApp};
 use crate::http::query::{ApiForm, ApiQuery};
 use crate::store::NewGrant;
 
-pub const KIND: &str = "social";
+pub const KIND: GrantKind = GrantKind::Social;
 
 /// Passage: the query of `GET /apps/{app_id}/social/authorize`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
