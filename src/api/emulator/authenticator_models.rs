@@ -15,8 +15,9 @@ use crate::store::{AuthenticatorRecord, CredentialRecord};
 #[serde(deny_unknown_fields)]
 pub struct NewAuthenticatorRequest {
     /// Fixed id (replaces an authenticator with this id); random when absent. It is a path
-    /// segment of the authenticator's URLs: 1 to 64 letters, digits, `-` or `_`.
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    /// segment of the authenticator's URLs: 1 to 128 characters a path segment holds as they
+    /// are (RFC 3986 `pchar` without percent-escapes).
+    #[schema(pattern = "^[A-Za-z0-9._~!$&'()*+,;=:@-]{1,128}$")]
     pub id: Option<String>,
     pub name: Option<String>,
     /// `ES256` (default) or `EdDSA`.

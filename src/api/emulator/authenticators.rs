@@ -101,11 +101,14 @@ pub async fn create_authenticator(
         });
     }
     if let Some(id) = &request.id {
-        let segment = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        if id.is_empty() || id.len() > 64 || !id.chars().all(segment) {
+        // RFC 3986 `pchar` without percent-escapes: what a path segment holds as it is
+        // (emails such as `grace@example.com` included).
+        let segment = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c);
+        if id.is_empty() || id.len() > 128 || !id.chars().all(segment) {
             return Err(ApiError::invalid_request(format!(
-                "id: `{id}` must be 1 to 64 letters, digits, `-` or `_` (it is part of the \
-                 authenticator's URLs)"
+                "id: `{id}` must be 1 to 128 characters that a URL path segment holds as they \
+                 are (letters, digits and -._~!$&'()*+,;=:@; it is part of the authenticator's \
+                 URLs)"
             )));
         }
     }
