@@ -42,8 +42,8 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] crate::store::OpenError),
     /// A fixture file that cannot be read or is not valid (the message names the file).
-    #[error("{0}")]
-    Fixtures(String),
+    #[error(transparent)]
+    Fixtures(crate::domain::fixtures::FixtureError),
     #[error("cannot load fixtures: {0}")]
     Seed(#[from] seed::SeedError),
     #[error("cannot read the apps: {0}")]
@@ -54,12 +54,11 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
-    /// `--smtp-relay` is not a URL the relay can use.
-    #[error("{0}")]
-    Relay(String),
+    #[error(transparent)]
+    Relay(crate::relay::RelayUrlError),
     /// The local CA, the certificate or a TLS or proxy listener.
     #[error("{0}")]
-    Tls(String),
+    Tls(#[source] Arc<crate::tls::TlsError>),
     #[error("cannot resolve --data-dir: {0}")]
     DataDir(#[source] std::io::Error),
 }

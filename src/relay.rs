@@ -23,11 +23,22 @@ impl std::fmt::Debug for SmtpRelay {
     }
 }
 
+/// `--smtp-relay` is not a URL the relay can use.
+#[derive(Debug, thiserror::Error)]
+#[error("--smtp-relay {url}: {why} (expected smtp://host:port)")]
+pub struct RelayUrlError {
+    url: String,
+    why: String,
+}
+
 impl SmtpRelay {
     /// `smtp://host[:port]` (port 25 by default). Plain SMTP without authentication, as local
     /// catchers such as Mailpit speak it.
-    pub fn from_url(url: &str) -> Result<Self, String> {
-        let invalid = |why: &str| format!("--smtp-relay {url}: {why} (expected smtp://host:port)");
+    pub fn from_url(url: &str) -> Result<Self, RelayUrlError> {
+        let invalid = |why: &str| RelayUrlError {
+            url: url.to_owned(),
+            why: why.to_owned(),
+        };
         let parsed = url::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
         if parsed.scheme() != "smtp" {
             return Err(invalid("only plain smtp:// is supported"));

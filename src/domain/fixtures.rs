@@ -186,21 +186,57 @@ fn zero_aaguid() -> String {
     "00000000-0000-0000-0000-000000000000".into()
 }
 
+/// Why a fixture document could not be had; each names the document (`source`).
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("{source_name}: {source}")]
+    Read {
+        source_name: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not JSON, or not the fixture format: at `path` (e.g. `apps[0].users`).
+    #[error("{source_name}: {path}: {source}")]
+    Syntax {
+        source_name: String,
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Well-formed but not valid (an id, identifier, setting or key): the message says which.
+    #[error("{source_name}: {message}")]
+    Invalid {
+        source_name: String,
+        message: String,
+    },
+}
+
 impl FixtureFile {
     /// Parses and checks a fixture document; `source` names it in error messages.
-    pub fn parse(source: &str, text: &str) -> Result<Self, String> {
+    pub fn parse(source: &str, text: &str) -> Result<Self, FixtureError> {
         let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let mut file: FixtureFile = serde_path_to_error::deserialize(deserializer)
-            .map_err(|error| format!("{source}: {}: {}", error.path(), error.inner()))?;
-        file.normalize()
-            .map_err(|error| format!("{source}: {error}"))?;
+        let mut file: FixtureFile =
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                FixtureError::Syntax {
+                    source_name: source.to_owned(),
+                    path: error.path().to_string(),
+                    source: error.into_inner(),
+                }
+            })?;
+        file.normalize().map_err(|message| FixtureError::Invalid {
+            source_name: source.to_owned(),
+            message,
+        })?;
         Ok(file)
     }
 
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| format!("{}: {error}", path.display()))?;
-        Self::parse(&path.display().to_string(), &text)
+    pub fn read(path: &Path) -> Result<Self, FixtureError> {
+        let source_name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Read {
+            source_name: source_name.clone(),
+            source,
+        })?;
+        Self::parse(&source_name, &text)
     }
 
     /// Validates ids, identifiers, metadata and keys, and rewrites them in canonical form.
@@ -358,48 +394,5 @@ fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_fixture_parses() {
-        let file = FixtureFile::parse("default.json", DEFAULT_FIXTURE).unwrap();
-        assert_eq!(file.apps[0].id, "defaultapp00000000000001");
-        assert_eq!(file.apps[0].api_keys[0].key, "emulator-api-key");
-        assert_eq!(file.apps[0].settings.auth_origin, "http://localhost:3000");
-    }
-
-    #[test]
-    fn device_keys_must_be_cose_keys() {
-        let device = |key: &str| {
-            format!(
-                r#"{{"apps":[{{"id":"a","users":[{{"id":"u","email":"u@x.io","devices":[{{"id":"d","cred_id":"AAEC","public_key":"{key}"}}]}}]}}]}}"#
-            )
-        };
-        // A P-256 COSE_Key ({1: 2, 3: -7, -1: 1, -2: x, -3: y}).
-        let ec2 = "pQECAyYgASFYILJQ11cUxFVRKlvcPDlYJa3qhS7NtvGXQhDwSeIc0FEHIlgg6OCuCKfxSdD9xei2nUBAonjbFw7u5U0dv-Moie0n2qw";
-        FixtureFile::parse("f", &device(ec2)).unwrap();
-        let error = FixtureFile::parse("f", &device("AAEC")).unwrap_err();
-        assert!(
-            error.contains("devices[0].public_key: not a COSE_Key"),
-            "{error}"
-        );
-        // {1: 4} is a symmetric key.
-        let error = FixtureFile::parse("f", &device("oQEE")).unwrap_err();
-        assert!(error.contains("is not EC2, OKP or RSA"), "{error}");
-    }
-
-    #[test]
-    fn errors_name_the_path() {
-        let error =
-            FixtureFile::parse("f.json", r#"{"apps":[{"id":"a","settings":{"nmae":"x"}}]}"#)
-                .unwrap_err();
-        assert!(error.starts_with("f.json: apps[0].settings"), "{error}");
-        let error = FixtureFile::parse(
-            "f.json",
-            r#"{"apps":[{"id":"a","users":[{"id":"u","email":"nope"}]}]}"#,
-        )
-        .unwrap_err();
-        assert!(error.contains("apps[0].users[0].email"), "{error}");
-    }
-}
+#[path = "fixtures_tests.rs"]
+mod tests;

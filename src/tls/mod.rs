@@ -51,24 +51,64 @@ impl std::fmt::Debug for LocalCa {
     }
 }
 
+/// Why the local CA, a certificate or a TLS listener could not be had; each names the file or
+/// address, with its cause as source.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: rcgen::Error,
+    },
+    #[error("cannot make a certificate: {0}")]
+    Certificate(#[from] rcgen::Error),
+    #[error("the CA certificate is not PEM: {0}")]
+    Pem(#[from] pem::PemError),
+    #[error("TLS configuration: {0}")]
+    Rustls(#[from] tokio_rustls::rustls::Error),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 impl LocalCa {
     /// The CA kept in `dir`, made (with its folder) when there is none yet.
-    pub fn load_or_create(dir: &Path) -> Result<Self, String> {
+    pub fn load_or_create(dir: &Path) -> Result<Self, TlsError> {
         let cert_path = dir.join(CA_CERT_FILE);
         let key_path = dir.join(CA_KEY_FILE);
         if cert_path.exists() && key_path.exists() {
             let read = |path: &Path| {
-                std::fs::read_to_string(path)
-                    .map_err(|error| format!("cannot read {}: {error}", path.display()))
+                std::fs::read_to_string(path).map_err(|source| TlsError::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+            };
+            let invalid = |path: &Path| {
+                let path = path.to_owned();
+                move |source| TlsError::Invalid { path, source }
             };
             let cert_pem = read(&cert_path)?;
-            let key = KeyPair::from_pem(&read(&key_path)?)
-                .map_err(|error| format!("{}: {error}", key_path.display()))?;
-            let issuer = Issuer::from_ca_cert_pem(&cert_pem, key)
-                .map_err(|error| format!("{}: {error}", cert_path.display()))?;
+            let key = KeyPair::from_pem(&read(&key_path)?).map_err(invalid(&key_path))?;
+            let issuer = Issuer::from_ca_cert_pem(&cert_pem, key).map_err(invalid(&cert_path))?;
             return Ok(Self { cert_pem, issuer });
         }
-        let key = KeyPair::generate().map_err(|error| error.to_string())?;
+        let key = KeyPair::generate()?;
         let mut params = CertificateParams::default();
         let mut name = DistinguishedName::new();
         name.push(DnType::CommonName, "Passage Emulator Local CA");
@@ -83,14 +123,16 @@ impl LocalCa {
         let now = OffsetDateTime::now_utc();
         params.not_before = now - Duration::days(1);
         params.not_after = now + Duration::days(3650);
-        let cert = params
-            .self_signed(&key)
-            .map_err(|error| error.to_string())?;
-        std::fs::create_dir_all(dir)
-            .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        let cert = params.self_signed(&key)?;
+        std::fs::create_dir_all(dir).map_err(|source| TlsError::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
         write_private(&key_path, &key.serialize_pem())?;
-        std::fs::write(&cert_path, cert.pem())
-            .map_err(|error| format!("cannot write {}: {error}", cert_path.display()))?;
+        std::fs::write(&cert_path, cert.pem()).map_err(|source| TlsError::Write {
+            path: cert_path.clone(),
+            source,
+        })?;
         Ok(Self {
             cert_pem: cert.pem(),
             issuer: Issuer::new(params, key),
@@ -107,9 +149,9 @@ impl LocalCa {
     pub fn issue(
         &self,
         names: &[String],
-    ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
-        let key = KeyPair::generate().map_err(|error| error.to_string())?;
-        let mut params = CertificateParams::new(names.to_vec()).map_err(|e| e.to_string())?;
+    ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsError> {
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(names.to_vec())?;
         let mut name = DistinguishedName::new();
         name.push(
             DnType::CommonName,
@@ -122,25 +164,21 @@ impl LocalCa {
         let now = OffsetDateTime::now_utc();
         params.not_before = now - Duration::days(1);
         params.not_after = now + Duration::days(90);
-        let cert = params
-            .signed_by(&key, &self.issuer)
-            .map_err(|error| error.to_string())?;
+        let cert = params.signed_by(&key, &self.issuer)?;
         let ca = pem_der(&self.cert_pem)?;
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
         Ok((vec![cert.der().clone(), ca], key))
     }
 
     /// A rustls server configuration presenting a leaf for `names`.
-    pub fn server_config(&self, names: &[String]) -> Result<Arc<ServerConfig>, String> {
+    pub fn server_config(&self, names: &[String]) -> Result<Arc<ServerConfig>, TlsError> {
         let (chain, key) = self.issue(names)?;
         let mut config = ServerConfig::builder_with_provider(Arc::new(
             tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
         ))
-        .with_safe_default_protocol_versions()
-        .map_err(|error| error.to_string())?
+        .with_safe_default_protocol_versions()?
         .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|error| error.to_string())?;
+        .with_single_cert(chain, key)?;
         // HTTP/1.1 only: axum is built without HTTP/2, and a client that picked h2 by ALPN
         // would be answered in the wrong protocol.
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -159,14 +197,17 @@ pub fn leaf_names(extra: &[String]) -> Vec<String> {
     names
 }
 
-fn pem_der(pem_text: &str) -> Result<CertificateDer<'static>, String> {
-    let block = pem::parse(pem_text).map_err(|error| error.to_string())?;
+fn pem_der(pem_text: &str) -> Result<CertificateDer<'static>, TlsError> {
+    let block = pem::parse(pem_text)?;
     Ok(CertificateDer::from(block.into_contents()))
 }
 
 /// Writes a private key readable by its owner only.
-fn write_private(path: &Path, contents: &str) -> Result<(), String> {
-    let fail = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
+fn write_private(path: &Path, contents: &str) -> Result<(), TlsError> {
+    let fail = |source| TlsError::Write {
+        path: path.to_owned(),
+        source,
+    };
     #[cfg(unix)]
     {
         use std::io::Write;
@@ -191,7 +232,8 @@ fn write_private(path: &Path, contents: &str) -> Result<(), String> {
 #[derive(Debug)]
 pub struct CaCell {
     dir: PathBuf,
-    ca: OnceLock<Result<Arc<LocalCa>, String>>,
+    /// Made once; a failure is kept (shared) and answered to every later use.
+    ca: OnceLock<Result<Arc<LocalCa>, Arc<TlsError>>>,
 }
 
 impl CaCell {
@@ -202,9 +244,13 @@ impl CaCell {
         }
     }
 
-    pub fn get(&self) -> Result<Arc<LocalCa>, String> {
+    pub fn get(&self) -> Result<Arc<LocalCa>, Arc<TlsError>> {
         self.ca
-            .get_or_init(|| LocalCa::load_or_create(&self.dir).map(Arc::new))
+            .get_or_init(|| {
+                LocalCa::load_or_create(&self.dir)
+                    .map(Arc::new)
+                    .map_err(Arc::new)
+            })
             .clone()
     }
 }
@@ -226,23 +272,13 @@ impl Tls {
         config: &Config,
         ca: &CaCell,
         plain: SocketAddr,
-    ) -> Result<Option<Self>, String> {
+    ) -> Result<Option<Self>, Arc<TlsError>> {
         if config.tls_listen.is_none() && config.proxy_listen.is_none() {
             return Ok(None);
         }
         let server = ca.get()?.server_config(&leaf_names(&config.tls_names))?;
-        let https = bind(config.tls_listen.as_deref()).await?;
-        let proxy = bind(config.proxy_listen.as_deref()).await?;
-        let https_addr = https
-            .as_ref()
-            .map(TcpListener::local_addr)
-            .transpose()
-            .map_err(|e| e.to_string())?;
-        let proxy_addr = proxy
-            .as_ref()
-            .map(TcpListener::local_addr)
-            .transpose()
-            .map_err(|e| e.to_string())?;
+        let (https, https_addr) = bind(config.tls_listen.as_deref()).await?;
+        let (proxy, proxy_addr) = bind(config.proxy_listen.as_deref()).await?;
         let (streams, listener) = TlsStreams::new(server, https_addr.unwrap_or(plain));
         Ok(Some(Self {
             https_addr,
@@ -266,12 +302,18 @@ impl Tls {
     }
 }
 
-async fn bind(address: Option<&str>) -> Result<Option<TcpListener>, String> {
-    match address {
-        Some(address) => TcpListener::bind(address)
-            .await
-            .map(Some)
-            .map_err(|error| format!("cannot listen on {address}: {error}")),
-        None => Ok(None),
-    }
+/// A listener on `address` (none without one) and the address it got.
+async fn bind(
+    address: Option<&str>,
+) -> Result<(Option<TcpListener>, Option<SocketAddr>), TlsError> {
+    let Some(address) = address else {
+        return Ok((None, None));
+    };
+    let listen = |source| TlsError::Listen {
+        address: address.to_owned(),
+        source,
+    };
+    let listener = TcpListener::bind(address).await.map_err(listen)?;
+    let local = listener.local_addr().map_err(listen)?;
+    Ok((Some(listener), Some(local)))
 }

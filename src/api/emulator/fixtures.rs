@@ -33,7 +33,8 @@ pub async fn load_fixtures(
 ) -> ApiResult<Json<LoadFixturesResponse>> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::invalid_request("The fixture document is not UTF-8."))?;
-    let file = FixtureFile::parse("fixtures", text).map_err(ApiError::invalid_request)?;
+    let file = FixtureFile::parse("fixtures", text)
+        .map_err(|error| ApiError::invalid_request(error.to_string()))?;
     let FixtureSummary {
         apps,
         users,
