@@ -87,22 +87,55 @@ impl Ready {
 
     /// Writes the file whole or not at all (a reader never sees half of it): a sibling
     /// temporary file renamed over the target.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let json = serde_json::to_vec_pretty(self).map_err(|error| error.to_string())?;
+    pub fn write(&self, path: &Path) -> Result<(), ReadyFileError> {
+        let json = serde_json::to_vec_pretty(self).map_err(|source| ReadyFileError::Format {
+            path: path.to_owned(),
+            source,
+        })?;
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(format!(".{}.tmp", std::process::id()));
         let temporary = PathBuf::from(temporary);
         std::fs::write(&temporary, json)
             .and_then(|()| std::fs::rename(&temporary, path))
-            .map_err(|error| format!("cannot write the ready file {}: {error}", path.display()))
+            .map_err(|source| ReadyFileError::Write {
+                path: path.to_owned(),
+                source,
+            })
     }
 
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read(path)
-            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        serde_json::from_slice(&text)
-            .map_err(|error| format!("{} is not a ready file: {error}", path.display()))
+    pub fn read(path: &Path) -> Result<Self, ReadyFileError> {
+        let text = std::fs::read(path).map_err(|source| ReadyFileError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_json::from_slice(&text).map_err(|source| ReadyFileError::Format {
+            path: path.to_owned(),
+            source,
+        })
     }
+}
+
+/// Why the ready file could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadyFileError {
+    #[error("cannot write the ready file {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a ready file: {source}", path.display())]
+    Format {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 /// A server bound to every interface is reached on loopback.
