@@ -217,3 +217,6 @@ fn create_private(path: &Path) -> Result<(), OpenError> {
         }),
     }
 }
+
+#[cfg(test)]
+mod schema_tests;

@@ -1,0 +1,30 @@
+//! Checks of the schema itself, on a freshly migrated database.
+
+use super::Store;
+
+/// Every foreign key a delete cascades through (or checks) has an index whose first column is
+/// the key's column: without one, deleting a parent scans the whole child table, once per
+/// parent (a reset of 10,000 users with 10,000 passcodes took 14.65 s that way).
+#[tokio::test]
+async fn every_foreign_key_has_an_index() {
+    let store = Store::open(":memory:").await.unwrap();
+    let unindexed: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT m.name, f.\"from\", f.\"table\" \
+         FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table' AND NOT EXISTS ( \
+             SELECT 1 FROM pragma_index_list(m.name) l, pragma_index_info(l.name) i \
+             WHERE i.seqno = 0 AND i.name = f.\"from\") \
+         ORDER BY m.name, f.\"from\"",
+    )
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    let listed: Vec<String> = unindexed
+        .iter()
+        .map(|(table, column, parent)| format!("{table}.{column} -> {parent}"))
+        .collect();
+    assert!(
+        listed.is_empty(),
+        "foreign keys without an index: {listed:#?}"
+    );
+}
