@@ -118,12 +118,17 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--all", action="store_true", help="also the cargo benches and the image size")
+    parser.add_argument("--scale", help="comma-separated user counts, e.g. 1000,100000: the scale table (benches/scale.py) instead")
     args = parser.parse_args()
     if args.all:
         print(machine())
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if args.scale:
+        import scale
+        scale.run(sys.modules[__name__], args)
+        return
 
     folder = tempfile.mkdtemp(prefix="passage-bench-")
     database = os.path.join(folder, "emulator.db")

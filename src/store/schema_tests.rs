@@ -28,3 +28,17 @@ async fn every_foreign_key_has_an_index() {
         "foreign keys without an index: {listed:#?}"
     );
 }
+
+/// Reset turns foreign keys off for its own transaction only: afterwards they are enforced
+/// again on the connection it used (an in-memory store has exactly one).
+#[tokio::test]
+async fn reset_leaves_foreign_keys_on() {
+    let store = Store::open(":memory:").await.unwrap();
+    store.reset(None).await.unwrap();
+    store.reset(Some("no-such-app")).await.unwrap();
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(on, 1);
+}

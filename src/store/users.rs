@@ -2,7 +2,7 @@
 
 use crate::domain::messages::Channel;
 use serde_json::{Map, Value};
-use sqlx::FromRow;
+use sqlx::{Connection, FromRow, SqliteConnection};
 
 use super::{Store, WriteError};
 use crate::domain::identifiers::Identifier;
@@ -260,33 +260,75 @@ impl Store {
     /// passkey handshakes, Flex transactions, OAuth grants, codes and queued identities. Apps,
     /// keys, metadata schemas and virtual authenticators stay. Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let result = match app_id {
+        // Foreign keys are off for this one transaction on this one connection (the pragma
+        // cannot change inside a transaction): every table that references a user is emptied
+        // explicitly below, so the cascade would only probe each child table once per deleted
+        // user, and `DELETE FROM users` without a WHERE can then drop the rows wholesale.
+        let mut connection = self.pool.acquire().await?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *connection)
+            .await?;
+        let result = reset_on(&mut connection, app_id).await;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *connection)
+            .await?;
+        let removed = result?;
+        self.users_changed();
+        Ok(removed)
+    }
+}
+
+/// The tables whose rows belong to a user (a foreign key to `users`), read from the schema so
+/// that a table added later is reset too.
+async fn user_tables(connection: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table' AND f.\"table\" = 'users' ORDER BY m.name",
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// `Store::reset`'s transaction, on a connection with foreign keys off. It checks the keys
+/// itself before committing: a row left pointing at a removed user rolls everything back.
+async fn reset_on(
+    connection: &mut SqliteConnection,
+    app_id: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let mut tables: Vec<String> = RESET_TABLES.iter().map(|t| (*t).to_owned()).collect();
+    tables.extend(user_tables(connection).await?);
+    let mut tx = connection.begin().await?;
+    for table in &tables {
+        match app_id {
             Some(app_id) => {
-                for table in RESET_TABLES {
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DELETE FROM {table} WHERE app_id = ?"
-                    )))
-                    .bind(app_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query("DELETE FROM users WHERE app_id = ?")
-                    .bind(app_id)
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE app_id = ?"
+                )))
+                .bind(app_id)
+                .execute(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                     .execute(&mut *tx)
                     .await?
             }
-            None => {
-                for table in RESET_TABLES {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("DELETE FROM users").execute(&mut *tx).await?
-            }
         };
-        tx.commit().await?;
-        self.users_changed();
-        Ok(result.rows_affected())
     }
+    let users = match app_id {
+        Some(app_id) => sqlx::query("DELETE FROM users WHERE app_id = ?").bind(app_id),
+        None => sqlx::query("DELETE FROM users"),
+    }
+    .execute(&mut *tx)
+    .await?;
+    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut *tx)
+        .await?;
+    if let Some((table,)) = dangling.first() {
+        return Err(sqlx::Error::Protocol(format!(
+            "reset would leave rows of {table} without their user"
+        )));
+    }
+    tx.commit().await?;
+    Ok(users.rows_affected())
 }
