@@ -32,22 +32,24 @@ impl Channel {
         }
     }
 
-    /// Either spelling (`sms` and `phone` are the same channel).
+    /// The inbox's word back to a channel.
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "email" => Some(Self::Email),
-            "sms" | "phone" => Some(Self::Sms),
-            _ => None,
-        }
+        [Self::Email, Self::Sms]
+            .into_iter()
+            .find(|channel| channel.as_str() == text)
     }
 }
 
-/// How a stored column (either spelling) becomes a channel.
+/// How a stored link's or passcode's column (Passage's word, [`Channel::identifier_kind`])
+/// becomes a channel.
 impl TryFrom<String> for Channel {
     type Error = String;
 
     fn try_from(text: String) -> Result<Self, String> {
-        Self::parse(&text).ok_or_else(|| format!("`{text}` is not a channel"))
+        [Self::Email, Self::Sms]
+            .into_iter()
+            .find(|channel| channel.identifier_kind() == text)
+            .ok_or_else(|| format!("`{text}` is not a channel"))
     }
 }
 
@@ -315,6 +317,17 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each spelling is read where it is written: the inbox says `sms`, stored links and
+    /// passcodes say `phone`; neither place takes the other's word.
+    #[test]
+    fn each_spelling_in_its_place() {
+        assert_eq!(Channel::parse("sms"), Some(Channel::Sms));
+        assert_eq!(Channel::parse("phone"), None);
+        assert_eq!(Channel::try_from("phone".to_owned()), Ok(Channel::Sms));
+        assert!(Channel::try_from("sms".to_owned()).is_err());
+        assert_eq!(Channel::try_from("email".to_owned()), Ok(Channel::Email));
+    }
 
     #[test]
     fn languages_fall_back() {
