@@ -61,6 +61,12 @@ pub enum TlsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot create {}: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -124,7 +130,7 @@ impl LocalCa {
         params.not_before = now - Duration::days(1);
         params.not_after = now + Duration::days(3650);
         let cert = params.self_signed(&key)?;
-        std::fs::create_dir_all(dir).map_err(|source| TlsError::Write {
+        std::fs::create_dir_all(dir).map_err(|source| TlsError::Create {
             path: dir.to_owned(),
             source,
         })?;
