@@ -42,3 +42,40 @@ async fn reset_leaves_foreign_keys_on() {
         .unwrap();
     assert_eq!(on, 1);
 }
+
+/// A row that would point at a removed row after the reset (here in a table referencing
+/// passcodes, which reset empties) makes the reset fail and change nothing.
+#[tokio::test]
+async fn reset_refuses_to_leave_dangling_rows() {
+    let store = Store::open(":memory:").await.unwrap();
+    let fixture = crate::domain::fixtures::FixtureFile::parse(
+        "default",
+        crate::domain::fixtures::DEFAULT_FIXTURE,
+    )
+    .unwrap();
+    crate::seed::load_fixtures(&store, &crate::clock::Clock::system(), &fixture)
+        .await
+        .unwrap();
+    for statement in [
+        "INSERT INTO users (id, app_id, status, last_login_at, created_at, updated_at) \
+         VALUES ('u1', 'defaultapp00000000000001', 'active', 0, 0, 0)",
+        "INSERT INTO otps (id, app_id, user_id, code_hash, purpose, channel, created_at, \
+         expires_at) VALUES ('o1', 'defaultapp00000000000001', 'u1', 'h', 'login', 'email', 0, 1)",
+        "CREATE TABLE passcode_notes (otp_id TEXT NOT NULL REFERENCES otps(id))",
+        "INSERT INTO passcode_notes VALUES ('o1')",
+    ] {
+        sqlx::query(statement).execute(&store.pool).await.unwrap();
+    }
+    let error = store.reset(None).await.unwrap_err().to_string();
+    assert!(error.contains("passcode_notes"), "{error}");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 1);
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(on, 1);
+}

@@ -289,8 +289,60 @@ async fn user_tables(connection: &mut SqliteConnection) -> Result<Vec<String>, s
     .await
 }
 
+/// Deletes the rows of `table` (of one app, or all of them); answers how many went.
+async fn delete_rows(
+    connection: &mut SqliteConnection,
+    table: &str,
+    app_id: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let done = match app_id {
+        Some(app_id) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE app_id = ?"
+            )))
+            .bind(app_id)
+            .execute(connection)
+            .await?
+        }
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(connection)
+                .await?
+        }
+    };
+    Ok(done.rows_affected())
+}
+
+/// Rows whose foreign key points at a row of one of `emptied`, which no longer exists. Only
+/// the tables referencing those are checked, so the check costs what they hold, not the
+/// whole database.
+async fn dangling_rows(
+    connection: &mut SqliteConnection,
+    emptied: &[String],
+) -> Result<Option<String>, sqlx::Error> {
+    let emptied = serde_json::to_string(emptied).unwrap_or_default();
+    let referencing: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table' AND f.\"table\" IN (SELECT value FROM json_each(?))",
+    )
+    .bind(emptied)
+    .fetch_all(&mut *connection)
+    .await?;
+    for table in referencing {
+        let dangling: Option<String> =
+            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check(?) LIMIT 1")
+                .bind(&table)
+                .fetch_optional(&mut *connection)
+                .await?;
+        if dangling.is_some() {
+            return Ok(dangling);
+        }
+    }
+    Ok(None)
+}
+
 /// `Store::reset`'s transaction, on a connection with foreign keys off. It checks the keys
-/// itself before committing: a row left pointing at a removed user rolls everything back.
+/// itself before committing: a row left pointing at a removed row rolls everything back.
 async fn reset_on(
     connection: &mut SqliteConnection,
     app_id: Option<&str>,
@@ -299,36 +351,15 @@ async fn reset_on(
     tables.extend(user_tables(connection).await?);
     let mut tx = connection.begin().await?;
     for table in &tables {
-        match app_id {
-            Some(app_id) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DELETE FROM {table} WHERE app_id = ?"
-                )))
-                .bind(app_id)
-                .execute(&mut *tx)
-                .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                    .execute(&mut *tx)
-                    .await?
-            }
-        };
+        delete_rows(&mut tx, table, app_id).await?;
     }
-    let users = match app_id {
-        Some(app_id) => sqlx::query("DELETE FROM users WHERE app_id = ?").bind(app_id),
-        None => sqlx::query("DELETE FROM users"),
-    }
-    .execute(&mut *tx)
-    .await?;
-    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-        .fetch_all(&mut *tx)
-        .await?;
-    if let Some((table,)) = dangling.first() {
+    let users = delete_rows(&mut tx, "users", app_id).await?;
+    tables.push("users".to_owned());
+    if let Some(table) = dangling_rows(&mut tx, &tables).await? {
         return Err(sqlx::Error::Protocol(format!(
-            "reset would leave rows of {table} without their user"
+            "reset would leave rows of {table} pointing at removed rows"
         )));
     }
     tx.commit().await?;
-    Ok(users.rows_affected())
+    Ok(users)
 }
