@@ -171,7 +171,8 @@ test("a user made through the Management API is listed, and 'sign in as' mints a
 
   // Deactivate from the page: the Management API sees it.
   await page.click("#user-actions >> text=Deactivate");
-  await page.waitForSelector("#user-actions >> text=Activate");
+  // Quoted: an exact match (unquoted, "Activate" also matches the "Deactivate" button).
+  await page.waitForSelector(`#user-actions >> text="Activate"`);
   assert.equal((await mgmt("GET", `/users/${user.id}`)).user.status, "inactive");
 });
 
