@@ -1,9 +1,11 @@
-"""Scale mode of bench.py (`python3 benches/bench.py --scale 1000,100000`): for each size, a
-fixture of N users in the default app seeds a fresh file database, then the SDKs' lookups are
-timed one request at a time and under load, and reset is timed last.
+"""Scale mode of bench.py (`python3 benches/bench.py --scale 1000,100000,1000000`): for each
+size, a fixture of N users in the default app seeds a fresh file database (timed, with the
+seeding process's peak memory); the emulator is then restarted on that database, as a CI job
+or a developer's next `cargo run` would find it, and every SDK operation on one user, the
+paged lists with each order and filter, and the lookups under load are measured; reset last.
 
 Every figure is measured on the release binary bench.py uses; sizes run one after another and
-are reported side by side.
+are reported side by side. The 1M size takes a few minutes and stays out of CI.
 """
 
 import concurrent.futures
@@ -18,39 +20,98 @@ import time
 
 APP = "defaultapp00000000000001"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Fixture users are created one second apart, the first at 2020-01-01T00:00:00Z.
+EPOCH = 1577836800
+ORDER_FIELDS = ["id", "email", "phone", "external_id", "login_count", "status",
+                "created_at", "updated_at", "last_login_at"]
 
 
 def user_id(index):
     return f"scaleuser{index:015d}"
 
 
+def iso(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
 def fixture(size, path):
     """The default app (its key and signing key) with `size` users: an email for every user,
-    a phone for every second, an external id for every third."""
+    a phone for every second, an external id for every third; every tenth inactive; login
+    counts 0-49; created one second apart, signed in an hour after creation."""
     with open(os.path.join(ROOT, "fixtures", "default.json")) as default:
         app = json.load(default)["apps"][0]
     users = []
     for index in range(size):
-        user = {"id": user_id(index), "email": f"user{index}@example.com"}
+        user = {"id": user_id(index), "email": f"user{index}@example.com",
+                "login_count": index % 50, "created_at": iso(EPOCH + index),
+                "last_login_at": iso(EPOCH + index + 3600)}
         if index % 2 == 0:
             user["phone"] = f"+1415{index:07d}"[:12]
         if index % 3 == 0:
             user["external_id"] = f"Ext-{index}"
+        if index % 10 == 0:
+            user["status"] = "inactive"
         users.append(user)
     app["users"] = users
     with open(path, "w") as out:
         json.dump({"apps": [app]}, out)
 
 
-def one_request_ms(bench, port, paths):
-    """Median milliseconds of single requests, one path after another."""
-    times = []
-    for path in paths:
-        began = time.perf_counter()
-        status, _ = bench.request(port, "GET", path)
-        times.append((time.perf_counter() - began) * 1000)
-        assert status == 200, (path, status)
-    return statistics.median(times)
+def stamp(seconds):
+    """A time filter's value, as the list takes it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(seconds))
+
+
+def timed(bench, port, method, path, body=None, expect=200):
+    began = time.perf_counter()
+    status, answer = bench.request(port, method, path, body)
+    elapsed = (time.perf_counter() - began) * 1000
+    assert status == expect, (method, path, status, answer)
+    return elapsed, answer
+
+
+def median_ms(bench, port, calls):
+    """Median milliseconds of single requests, one (method, path, body) after another."""
+    return statistics.median(timed(bench, port, *call)[0] for call in calls)
+
+
+def ms(value):
+    return f"{value:.2f} ms"
+
+
+def slowest(bench, port, named_paths):
+    """The slowest of one request per (name, path), with its name; and whether every total
+    agreed with an independent count where one is given."""
+    worst = (0.0, "")
+    for name, path in named_paths:
+        timed(bench, port, "GET", path)  # first touch of the index pages
+        elapsed = statistics.median(timed(bench, port, "GET", path)[0] for _ in range(3))
+        worst = max(worst, (elapsed, name))
+    return f"{worst[0]:.2f} ms ({worst[1]})"
+
+
+def lua_random(size, template):
+    """A wrk script requesting `template % i` for random users i."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f"""
+math.randomseed(os.time())
+request = function()
+  local i = math.random(0, {size - 1})
+  return wrk.format("GET", string.format("{template}", i))
+end
+""")
+    script.close()
+    return script.name
+
+
+def load(bench, args, port, path=None, script=None):
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+               "-H", f"Authorization: Bearer {bench.KEY}"]
+    if script:
+        command += ["-s", script]
+    report = subprocess.run(command + [f"http://127.0.0.1:{port}{path or '/'}"],
+                            capture_output=True, text=True, check=True).stdout
+    return bench.summary(report)
 
 
 def outstanding(port, size, count=10_000):
@@ -68,8 +129,32 @@ def outstanding(port, size, count=10_000):
             sent += response.status < 300
         conn.close()
         return sent
+    active = [i for i in range(min(size, count * 10 // 9 + 1)) if i % 10][:count]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return sum(pool.map(send, range(min(size, count))))
+        return sum(pool.map(send, active))
+
+
+def peak_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def serve(bench, database, extra=()):
+    """Starts the emulator on `database`; returns (process, port, seconds to ready)."""
+    port = bench.free_port()
+    command = [bench.BINARY, "--listen", f"127.0.0.1:{port}", "--database", database,
+               "--quiet", *extra]
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not bench.healthy(port):
+        if time.perf_counter() - began > 900:
+            process.kill()
+            raise SystemExit(f"{database}: not ready within 900 s")
+        time.sleep(0.002)
+    return process, port, time.perf_counter() - began
 
 
 def measure(bench, args, size):
@@ -77,39 +162,77 @@ def measure(bench, args, size):
     fixture_path = os.path.join(folder, "users.json")
     fixture(size, fixture_path)
     database = os.path.join(folder, "emulator.db")
-    port = bench.free_port()
-    command = [bench.BINARY, "--listen", f"127.0.0.1:{port}", "--database", database,
-               "--fixtures", fixture_path, "--quiet"]
-    began = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not bench.healthy(port):
-        if time.perf_counter() - began > 600:
-            process.kill()
-            raise SystemExit(f"{size} users: not ready within 600 s")
-        time.sleep(0.01)
-    seeded = time.perf_counter() - began
-    rows = {"users": f"{size:,}", "seed (start with the fixture, to ready)": f"{seeded:.2f} s"}
-    picks = [random.randrange(size) for _ in range(20)]
+    rows = {"users": f"{size:,}"}
+
+    process, port, seeded = serve(bench, database, ["--fixtures", fixture_path])
+    rows["seed: start with the fixture, to ready"] = f"{seeded:.2f} s"
+    rows["seeding process: peak RSS (whole fixture document parsed)"] = (
+        f"{peak_kib(process.pid) / 1024:.0f} MiB")
+    bench.stop(process)
+    os.remove(fixture_path)
+
+    process, port, ready = serve(bench, database)
+    rows["restart on the seeded database, to ready"] = f"{ready * 1000:.1f} ms"
+    rows["idle RSS after the restart"] = f"{bench.rss_kib(process.pid) / 1024:.1f} MiB"
+
     base = f"/api/v1/apps/{APP}"
-    rows["list `identifier=` email, one request (median of 20)"] = (
-        f"{one_request_ms(bench, port, [f'{base}/users?identifier=user{i}%40example.com' for i in picks]):.2f} ms")
-    thirds = [i - i % 3 for i in picks]
-    rows["list `identifier=` external id, one request"] = (
-        f"{one_request_ms(bench, port, [f'{base}/users?identifier=ext-{i}' for i in thirds]):.2f} ms")
-    rows["list `limit=20`, one request"] = (
-        f"{one_request_ms(bench, port, [f'{base}/users?limit=20'] * 20):.2f} ms")
-    rows["GET user, one request"] = (
-        f"{one_request_ms(bench, port, [f'{base}/users/{user_id(i)}' for i in picks]):.2f} ms")
-    hot = f"http://127.0.0.1:{port}{base}/users?identifier=user{picks[0]}%40example.com"
-    rows["list `identifier=` under load"] = bench.summary(bench.load(args, hot))
+    picks = random.Random(size).sample(range(size), 60)
+    one, two, three = picks[:20], picks[20:40], picks[40:]
+    get = lambda path: ("GET", path)  # noqa: E731
+    rows["list `identifier=` email, one request (median of 20)"] = ms(median_ms(
+        bench, port, [get(f"{base}/users?limit=1&identifier=user{i}%40example.com") for i in one]))
+    rows["list `identifier=` external id (Flex `user.get`)"] = ms(median_ms(
+        bench, port, [get(f"{base}/users?limit=1&page=1&identifier=ext-{i - i % 3}") for i in one]))
+    rows["list `id=`"] = ms(median_ms(
+        bench, port, [get(f"{base}/users?id={user_id(i)}") for i in one]))
+    rows["list `limit=1`"] = ms(median_ms(bench, port, [get(f"{base}/users?limit=1")] * 20))
+    rows["list `limit=20` (with `total_users`)"] = ms(median_ms(
+        bench, port, [get(f"{base}/users?limit=20")] * 20))
+    rows["GET user"] = ms(median_ms(bench, port, [get(f"{base}/users/{user_id(i)}") for i in one]))
+    rows["GET user devices"] = ms(median_ms(
+        bench, port, [get(f"{base}/users/{user_id(i)}/devices") for i in one]))
+    rows["Auth API `GET users?identifier=`"] = ms(median_ms(
+        bench, port, [get(f"/auth/v1/apps/{APP}/users?identifier=user{i}%40example.com") for i in one]))
+    rows["PATCH user (`user_metadata`)"] = ms(median_ms(bench, port, [
+        ("PATCH", f"{base}/users/{user_id(i)}", {"user_metadata": {}}) for i in two]))
+    rows["DELETE user tokens"] = ms(median_ms(
+        bench, port, [("DELETE", f"{base}/users/{user_id(i)}/tokens") for i in two]))
+
+    orders = [(f"{field}:{way}", f"{base}/users?limit=20&order_by={field}:{way}")
+              for field in ORDER_FIELDS for way in ("ASC", "DESC")]
+    rows["list, each `order_by` both ways (18), slowest"] = slowest(bench, port, orders)
+    recent = EPOCH + size - 100
+    filters = [(f, f"{base}/users?limit=20&{f}") for f in (
+        "login_count=7", "login_count=gt:47", "login_count=lt:2", "status=inactive",
+        "status=ne:active", f"created_at=gt:{stamp(recent)}", f"created_at=lt:{stamp(EPOCH + 100)}",
+        f"updated_at=gt:{stamp(time.time() - 60)}", f"last_login_at=gt:{stamp(recent + 3600)}",
+        f"last_login_at=lt:{stamp(EPOCH + 3700)}", f"id={user_id(size // 2)}")]
+    rows["list, each filter (11, selective values), slowest"] = slowest(bench, port, filters)
+    elapsed, every = timed(
+        bench, port, "GET", f"{base}/users?limit=1&updated_at=lt:{stamp(time.time() + 60)}")
+    rows["list `updated_at=lt:` now (selects every user: counts them)"] = (
+        f"{elapsed:.1f} ms ({every['total_users']:,} users)")
+
+    hot = user_id(next(i for i in range(size) if i not in picks))
+    rows["GET user, one hot id, under load"] = load(bench, args, port, f"{base}/users/{hot}")
+    random_users = lua_random(size, f"{base}/users/scaleuser%015d")
+    rows["GET user, random ids, under load"] = load(bench, args, port, script=random_users)
+    random_emails = lua_random(size, f"{base}/users?limit=1&identifier=user%d%%40example.com")
+    rows["list `identifier=`, random emails, under load"] = load(bench, args, port, script=random_emails)
     rows["RSS after the load"] = f"{bench.rss_kib(process.pid) / 1024:.1f} MiB"
+    rows["DELETE user"] = ms(median_ms(
+        bench, port, [("DELETE", f"{base}/users/{user_id(i)}") for i in three]))
+    for script in (random_users, random_emails):
+        os.remove(script)
+
     sent = outstanding(port, size)
     rows["passcodes and magic links outstanding at reset"] = f"{sent:,}"
-    began = time.perf_counter()
-    status, _ = bench.request(port, "POST", "/_emulator/reset")
-    assert status == 200, status
-    rows["POST /_emulator/reset (all users)"] = f"{(time.perf_counter() - began) * 1000:.1f} ms"
+    elapsed, answer = timed(bench, port, "POST", "/_emulator/reset")
+    rows["POST /_emulator/reset (all users)"] = f"{elapsed:.1f} ms ({answer['users']:,} users)"
     bench.stop(process)
+    for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
+    os.rmdir(folder)
     return rows
 
 
@@ -117,6 +240,7 @@ def run(bench, args):
     sizes = [int(size) for size in args.scale.split(",")]
     columns = [measure(bench, args, size) for size in sizes]
     names = list(columns[0])
+    print(f"wrk: 2 threads, {args.connections} connections, {args.duration} s each\n")
     print("| measure | " + " | ".join(column["users"] + " users" for column in columns) + " |")
     print("|---|" + "---|" * len(columns))
     for name in names[1:]:

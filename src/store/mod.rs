@@ -16,6 +16,7 @@ mod oauth;
 mod otps;
 mod read_cache;
 mod refresh_tokens;
+mod reset;
 mod signing_keys;
 mod social;
 mod sweep;

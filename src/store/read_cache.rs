@@ -9,32 +9,39 @@
 //!
 //! A reader records the generation before it reads the database and keeps what it read only if
 //! no invalidation happened meanwhile, so a read that raced a write is never cached.
+//!
+//! Each cache holds at most [`CAPACITY`] entries and evicts the least recently used one to
+//! make room (the `lru` crate): with more users than that, the ones being read stay. It used
+//! to empty itself whole when full, so reading 100,000 users at random kept it nearly empty.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Entries beyond this are not kept (the cache is cleared and refills with what is hot).
-const CAPACITY: usize = 10_000;
+use lru::LruCache;
+
+/// Entries kept; the least recently used goes to make room. A user with a few devices is
+/// about a kilobyte, so the users cache stays near 10 MiB at most.
+const CAPACITY: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
 #[derive(Debug)]
 pub(super) struct ReadCache<V> {
     generation: AtomicU64,
-    entries: Mutex<HashMap<String, Arc<V>>>,
+    entries: Mutex<LruCache<String, Arc<V>>>,
 }
 
 impl<V> Default for ReadCache<V> {
     fn default() -> Self {
         Self {
             generation: AtomicU64::new(0),
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(LruCache::new(CAPACITY)),
         }
     }
 }
 
 impl<V> ReadCache<V> {
     pub(super) fn get(&self, key: &str) -> Option<Arc<V>> {
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.get(key).cloned()
     }
 
@@ -49,10 +56,7 @@ impl<V> ReadCache<V> {
         if self.generation.load(Ordering::Acquire) != generation {
             return;
         }
-        if entries.len() >= CAPACITY {
-            entries.clear();
-        }
-        entries.insert(key.to_owned(), value);
+        entries.put(key.to_owned(), value);
     }
 
     /// Call after committing a write that may change a cached value.
@@ -81,13 +85,19 @@ mod tests {
         assert!(cache.get("app").is_none());
     }
 
+    /// Full, it keeps what was read lately and lets the least recently used entry go.
     #[test]
-    fn it_stays_bounded() {
+    fn it_stays_bounded_and_keeps_what_is_read() {
         let cache = ReadCache::<usize>::default();
-        for n in 0..=CAPACITY {
+        let capacity = CAPACITY.get();
+        for n in 0..capacity {
             cache.insert_if_current(cache.generation(), &n.to_string(), Arc::new(n));
         }
-        assert_eq!(cache.entries.lock().unwrap().len(), 1);
-        assert_eq!(cache.get(&CAPACITY.to_string()).as_deref(), Some(&CAPACITY));
+        assert_eq!(cache.get("0").as_deref(), Some(&0));
+        cache.insert_if_current(cache.generation(), "new", Arc::new(capacity));
+        assert_eq!(cache.entries.lock().unwrap().len(), capacity);
+        assert_eq!(cache.get("0").as_deref(), Some(&0), "read lately, kept");
+        assert!(cache.get("1").is_none(), "least recently used, evicted");
+        assert_eq!(cache.get("new").as_deref(), Some(&capacity));
     }
 }

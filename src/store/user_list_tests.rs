@@ -65,7 +65,11 @@ async fn sdk_lookups_use_indexes() {
     for (index, lookup) in lookups.iter().enumerate() {
         if lookup.filters.is_empty() {
             // The first page is read in order from users_by_newest, not sorted.
-            let page = plan(&store, select_query("EXPLAIN QUERY PLAN ", "app", lookup)).await;
+            let page = plan(
+                &store,
+                select_query("EXPLAIN QUERY PLAN ", "app", lookup, 1),
+            )
+            .await;
             assert!(
                 !page.iter().any(|step| step.contains("TEMP B-TREE")),
                 "the first page sorts: {page:#?}"
@@ -73,7 +77,7 @@ async fn sdk_lookups_use_indexes() {
         }
         for query in [
             count_query("EXPLAIN QUERY PLAN ", "app", lookup),
-            select_query("EXPLAIN QUERY PLAN ", "app", lookup),
+            select_query("EXPLAIN QUERY PLAN ", "app", lookup, 1),
         ] {
             let steps = plan(&store, query).await;
             assert!(
@@ -103,5 +107,147 @@ async fn sdk_lookups_use_indexes() {
                 }
             }
         }
+    }
+}
+
+const SORT_FIELDS: [SortField; 9] = [
+    SortField::Id,
+    SortField::Email,
+    SortField::Phone,
+    SortField::ExternalId,
+    SortField::LoginCount,
+    SortField::Status,
+    SortField::CreatedAt,
+    SortField::UpdatedAt,
+    SortField::LastLoginAt,
+];
+
+fn compare(field: FilterField, comparison: Comparison, value: FilterValue) -> Filter {
+    Filter {
+        field,
+        comparison,
+        value,
+        phone: None,
+    }
+}
+
+/// A page ordered by any field, either way, is read in order from that field's index (no
+/// sort), and its count never walks the app's users.
+#[tokio::test]
+async fn every_order_reads_an_index() {
+    let store = Store::open(":memory:").await.unwrap();
+    for field in SORT_FIELDS {
+        for descending in [false, true] {
+            let lookup = list(Vec::new(), vec![Order { field, descending }], 20);
+            let steps = plan(
+                &store,
+                select_query("EXPLAIN QUERY PLAN ", "app", &lookup, 1),
+            )
+            .await;
+            assert!(
+                steps
+                    .iter()
+                    .all(|step| !step.contains("TEMP B-TREE") && !step.starts_with("SCAN u")),
+                "{field:?} descending={descending} sorts or scans: {steps:#?}"
+            );
+        }
+    }
+}
+
+/// Each filter, in the default order: an equality reads its index in order; a range searches
+/// its index; no count scans users, and the unfiltered and status counts read user_counts.
+#[tokio::test]
+async fn filters_search_their_index() {
+    let store = Store::open(":memory:").await.unwrap();
+    let time = || FilterValue::Time(Timestamp(1_700_000_000_000_000));
+    let filters = [
+        (
+            FilterField::LoginCount,
+            FilterValue::Integer(3),
+            "users_by_login_count",
+        ),
+        (
+            FilterField::Status,
+            FilterValue::Text("inactive".into()),
+            "users_by_status",
+        ),
+        (FilterField::CreatedAt, time(), "users_by_created_at"),
+        (FilterField::UpdatedAt, time(), "users_by_updated_at"),
+        (FilterField::LastLoginAt, time(), "users_by_last_login_at"),
+    ];
+    for (field, value, index) in filters {
+        for comparison in [Comparison::Eq, Comparison::Gt, Comparison::Lt] {
+            let lookup = list(
+                vec![compare(field, comparison, value.clone())],
+                newest_first(),
+                20,
+            );
+            let page = plan(
+                &store,
+                select_query("EXPLAIN QUERY PLAN ", "app", &lookup, 1),
+            )
+            .await;
+            let count = plan(&store, count_query("EXPLAIN QUERY PLAN ", "app", &lookup)).await;
+            for steps in [&page, &count] {
+                assert!(
+                    steps.iter().all(|step| !step.starts_with("SCAN u")),
+                    "{field:?} {comparison:?} scans: {steps:#?}"
+                );
+            }
+            if comparison == Comparison::Eq && field != FilterField::CreatedAt {
+                assert!(
+                    page.iter().any(|step| step.contains(index))
+                        && page.iter().all(|step| !step.contains("TEMP B-TREE")),
+                    "{field:?} equality does not read {index} in order: {page:#?}"
+                );
+            }
+        }
+    }
+    for filters in [
+        Vec::new(),
+        vec![equals(FilterField::Status, "active")],
+        vec![compare(
+            FilterField::Status,
+            Comparison::Ne,
+            FilterValue::Text("active".into()),
+        )],
+    ] {
+        let lookup = list(filters, newest_first(), 20);
+        let count = plan(&store, count_query("EXPLAIN QUERY PLAN ", "app", &lookup)).await;
+        assert!(
+            count.iter().any(|step| step.contains("user_counts"))
+                && count.iter().all(|step| !step.starts_with("SCAN u")),
+            "the count is not read from user_counts: {count:#?}"
+        );
+    }
+}
+
+/// A range filter's page: through the filter's index when the count says it selects few
+/// users, through the order's index (stopping after a page) when it selects many.
+#[tokio::test]
+async fn the_count_picks_the_page_index() {
+    let store = Store::open(":memory:").await.unwrap();
+    let lookup = list(
+        vec![compare(
+            FilterField::LastLoginAt,
+            Comparison::Lt,
+            FilterValue::Time(Timestamp(1_700_000_000_000_000)),
+        )],
+        newest_first(),
+        20,
+    );
+    for (total, index) in [
+        (100, "users_by_last_login_at"),
+        (SELECTIVE + 1, "users_by_created_at"),
+    ] {
+        let page = plan(
+            &store,
+            select_query("EXPLAIN QUERY PLAN ", "app", &lookup, total),
+        )
+        .await;
+        assert!(
+            page.iter().any(|step| step.contains(index)),
+            "{total} users: not read through {index}: {page:#?}"
+        );
     }
 }

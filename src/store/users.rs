@@ -2,7 +2,7 @@
 
 use crate::domain::messages::Channel;
 use serde_json::{Map, Value};
-use sqlx::{Connection, FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::{Store, WriteError};
 use crate::domain::identifiers::Identifier;
@@ -93,17 +93,6 @@ fn metadata_json(metadata: Option<&Map<String, Value>>) -> Result<Option<String>
         .transpose()
         .map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
-
-/// What a reset clears besides users (whose rows cascade to devices, passcodes, refresh
-/// tokens, nonces and social connections).
-const RESET_TABLES: [&str; 6] = [
-    "messages",
-    "webauthn_handshakes",
-    "flex_transactions",
-    "oauth_grants",
-    "oauth_codes",
-    "social_next_identities",
-];
 
 impl Store {
     pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<(), WriteError> {
@@ -254,112 +243,4 @@ impl Store {
         self.users_changed();
         Ok(())
     }
-
-    /// Removes every user (of one app, or of all), and with them their devices, passcodes,
-    /// refresh tokens, Flex nonces and social connections, the inbox's messages, and pending
-    /// passkey handshakes, Flex transactions, OAuth grants, codes and queued identities. Apps,
-    /// keys, metadata schemas and virtual authenticators stay. Returns how many users went.
-    pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
-        // Foreign keys are off for this one transaction on this one connection (the pragma
-        // cannot change inside a transaction): every table that references a user is emptied
-        // explicitly below, so the cascade would only probe each child table once per deleted
-        // user, and `DELETE FROM users` without a WHERE can then drop the rows wholesale.
-        let mut connection = self.pool.acquire().await?;
-        sqlx::query("PRAGMA foreign_keys = OFF")
-            .execute(&mut *connection)
-            .await?;
-        let result = reset_on(&mut connection, app_id).await;
-        sqlx::query("PRAGMA foreign_keys = ON")
-            .execute(&mut *connection)
-            .await?;
-        let removed = result?;
-        self.users_changed();
-        Ok(removed)
-    }
-}
-
-/// The tables whose rows belong to a user (a foreign key to `users`), read from the schema so
-/// that a table added later is reset too.
-async fn user_tables(connection: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' AND f.\"table\" = 'users' ORDER BY m.name",
-    )
-    .fetch_all(connection)
-    .await
-}
-
-/// Deletes the rows of `table` (of one app, or all of them); answers how many went.
-async fn delete_rows(
-    connection: &mut SqliteConnection,
-    table: &str,
-    app_id: Option<&str>,
-) -> Result<u64, sqlx::Error> {
-    let done = match app_id {
-        Some(app_id) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE app_id = ?"
-            )))
-            .bind(app_id)
-            .execute(connection)
-            .await?
-        }
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                .execute(connection)
-                .await?
-        }
-    };
-    Ok(done.rows_affected())
-}
-
-/// Rows whose foreign key points at a row of one of `emptied`, which no longer exists. Only
-/// the tables referencing those are checked, so the check costs what they hold, not the
-/// whole database.
-async fn dangling_rows(
-    connection: &mut SqliteConnection,
-    emptied: &[String],
-) -> Result<Option<String>, sqlx::Error> {
-    let emptied = serde_json::to_string(emptied).unwrap_or_default();
-    let referencing: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' AND f.\"table\" IN (SELECT value FROM json_each(?))",
-    )
-    .bind(emptied)
-    .fetch_all(&mut *connection)
-    .await?;
-    for table in referencing {
-        let dangling: Option<String> =
-            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check(?) LIMIT 1")
-                .bind(&table)
-                .fetch_optional(&mut *connection)
-                .await?;
-        if dangling.is_some() {
-            return Ok(dangling);
-        }
-    }
-    Ok(None)
-}
-
-/// `Store::reset`'s transaction, on a connection with foreign keys off. It checks the keys
-/// itself before committing: a row left pointing at a removed row rolls everything back.
-async fn reset_on(
-    connection: &mut SqliteConnection,
-    app_id: Option<&str>,
-) -> Result<u64, sqlx::Error> {
-    let mut tables: Vec<String> = RESET_TABLES.iter().map(|t| (*t).to_owned()).collect();
-    tables.extend(user_tables(connection).await?);
-    let mut tx = connection.begin().await?;
-    for table in &tables {
-        delete_rows(&mut tx, table, app_id).await?;
-    }
-    let users = delete_rows(&mut tx, "users", app_id).await?;
-    tables.push("users".to_owned());
-    if let Some(table) = dangling_rows(&mut tx, &tables).await? {
-        return Err(sqlx::Error::Protocol(format!(
-            "reset would leave rows of {table} pointing at removed rows"
-        )));
-    }
-    tx.commit().await?;
-    Ok(users)
 }

@@ -276,3 +276,85 @@ async fn bad_list_queries_are_400() {
     }
     assert_eq!(list(&app, "limit=500").await.status, StatusCode::OK);
 }
+
+/// Equal values come in creation order, the way the last field is ordered: oldest first in an
+/// ascending list, newest first in a descending one.
+#[tokio::test]
+async fn ties_follow_creation_in_the_last_direction() {
+    let app = spawn_with_fixture("shop.json").await;
+    assert_eq!(matches(&app, "order_by=status:ASC").await, vec![1, 4, 2, 3]);
+    assert_eq!(
+        matches(&app, "order_by=status:DESC").await,
+        vec![3, 2, 4, 1]
+    );
+    // Users 1 and 3 have no phone.
+    assert_eq!(matches(&app, "order_by=phone:ASC").await, vec![1, 3, 2, 4]);
+    assert_eq!(
+        matches(&app, "order_by=phone:DESC&limit=2&page=2").await,
+        vec![3, 1]
+    );
+}
+
+/// total_users without filters or by status is kept as users come, change status and go
+/// (store::user_list reads it from counts the database keeps), and agrees with the pages.
+#[tokio::test]
+async fn totals_follow_every_write() {
+    let app = spawn_with_fixture("shop.json").await;
+    let totals = |query: &'static str| {
+        let app = &app;
+        async move {
+            let reply = list(app, query).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+            let users = reply.body["users"].as_array().unwrap().len();
+            let total = reply.body["total_users"].as_u64().unwrap() as usize;
+            assert_eq!(users, total, "{query}");
+            total
+        }
+    };
+    let counts = || async {
+        (
+            totals("").await,
+            totals("status=active").await,
+            totals("status=ne:active").await,
+        )
+    };
+    assert_eq!(counts().await, (4, 2, 2));
+    let created = app
+        .send(
+            Method::POST,
+            &format!("{SHOP}/users"),
+            KEY,
+            Some(&json!({"email": "new@example.com"})),
+        )
+        .await;
+    let id = created.body["user"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(counts().await, (5, 3, 2));
+    let path = format!("{SHOP}/users/{id}/deactivate");
+    let deactivated = app.send(Method::PATCH, &path, KEY, None).await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    assert_eq!(counts().await, (5, 2, 3));
+    let path = format!("{SHOP}/users/shopuser0000000000000001");
+    let deleted = app.send(Method::DELETE, &path, KEY, None).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text);
+    assert_eq!(counts().await, (4, 1, 3));
+    let reset = "/_emulator/reset?app_id=shopapp00000000000000001";
+    app.send(Method::POST, reset, None, None).await;
+    assert_eq!(counts().await, (0, 0, 0));
+    let create = |email: &'static str| {
+        let app = &app;
+        async move {
+            let body = json!({ "email": email });
+            let reply = app
+                .send(Method::POST, &format!("{SHOP}/users"), KEY, Some(&body))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        }
+    };
+    create("again@example.com").await;
+    assert_eq!(counts().await, (1, 1, 0));
+    // Resetting every app empties the counts too, and they keep counting afterwards.
+    app.send(Method::POST, "/_emulator/reset", None, None).await;
+    assert_eq!(counts().await, (0, 0, 0));
+    create("after@example.com").await;
+    assert_eq!(counts().await, (1, 1, 0));
+}
