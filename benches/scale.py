@@ -93,8 +93,16 @@ def slowest(bench, port, named_paths):
 def lua_random(size, template):
     """A wrk script requesting `template % i` for random users i."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    # Each wrk thread has its own Lua state: seeded alike, both would ask for the same ids.
     script.write(f"""
-math.randomseed(os.time())
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + number)
+end
 request = function()
   local i = math.random(0, {size - 1})
   return wrk.format("GET", string.format("{template}", i))

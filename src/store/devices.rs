@@ -1,6 +1,7 @@
 //! WebAuthn devices.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
@@ -173,43 +174,19 @@ impl Store {
     }
 
     /// The user with devices and social connections, as Management `UserInfo` needs them: from
-    /// the read cache, or in two queries (a user row per device, or one with empty device
-    /// columns; then the connections).
+    /// the read cache, or read with the other misses of the moment ([`super::user_loader`]).
     pub async fn user_with_devices(
         &self,
         app_id: &str,
         id: &str,
     ) -> Result<Option<UserWithDevices>, sqlx::Error> {
-        if let Some(cached) = self.users.get(id) {
-            return Ok((cached.user.app_id == app_id).then(|| UserWithDevices::clone(&cached)));
-        }
-        let generation = self.users.generation();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS} FROM users u \
-             LEFT JOIN webauthn_devices d ON d.user_id = u.id \
-             WHERE u.app_id = ? AND u.id = ? ORDER BY d.created_at, d.id"
-        )))
-        .bind(app_id)
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
+        let found = match self.users.get(id) {
+            Some(cached) => Some(cached),
+            None => self.user_loader.load(id).await?,
         };
-        let user = UserRow::from_row(first)?.into_domain()?;
-        let mut devices = Vec::with_capacity(rows.len());
-        for row in &rows {
-            devices.extend(device_from_row(row)?);
-        }
-        let social_connections = self.social_connections(id).await?;
-        let found = Arc::new(UserWithDevices {
-            user,
-            devices,
-            social_connections,
-        });
-        self.users
-            .insert_if_current(generation, id, Arc::clone(&found));
-        Ok(Some(UserWithDevices::clone(&found)))
+        Ok(found
+            .filter(|found| found.user.app_id == app_id)
+            .map(|found| UserWithDevices::clone(&found)))
     }
 
     /// Renames a user's device; false when the user has no such device.
@@ -252,4 +229,34 @@ impl Store {
         self.users_changed();
         Ok(result.rows_affected() == 1)
     }
+}
+
+/// Users with their devices (no social connections yet), by id, for a JSON array of ids: a
+/// user row per device, or one with empty device columns.
+pub(super) async fn users_with_devices(
+    pool: &sqlx::SqlitePool,
+    ids: &str,
+) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS} FROM users u \
+         LEFT JOIN webauthn_devices d ON d.user_id = u.id \
+         WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.id, d.created_at, d.id"
+    )))
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut users: HashMap<String, UserWithDevices> = HashMap::new();
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let entry = match users.entry(id) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => entry.insert(UserWithDevices {
+                user: UserRow::from_row(row)?.into_domain()?,
+                devices: Vec::new(),
+                social_connections: Vec::new(),
+            }),
+        };
+        entry.devices.extend(device_from_row(row)?);
+    }
+    Ok(users)
 }

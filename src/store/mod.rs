@@ -21,6 +21,7 @@ mod signing_keys;
 mod social;
 mod sweep;
 mod user_list;
+mod user_loader;
 mod users;
 
 use std::collections::HashSet;
@@ -66,6 +67,8 @@ pub struct Store {
     signing_keys: Arc<read_cache::ReadCache<Vec<signing_keys::StoredKey>>>,
     /// Users with their devices, by user id.
     users: Arc<read_cache::ReadCache<UserWithDevices>>,
+    /// Reads the users cache's misses, together.
+    user_loader: user_loader::UserLoader,
     /// Every message put in the inbox, as it arrives (long polls and the SSE stream).
     messages: broadcast::Sender<StoredMessage>,
 }
@@ -166,12 +169,14 @@ impl Store {
                 database: database.to_owned(),
                 source,
             })?;
+        let users = Arc::default();
         Ok(Self {
+            user_loader: user_loader::UserLoader::start(pool.clone(), Arc::clone(&users)),
             pool,
             keys: Arc::default(),
             apps: Arc::default(),
             signing_keys: Arc::default(),
-            users: Arc::default(),
+            users,
             messages: broadcast::channel(256).0,
         })
     }

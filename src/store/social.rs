@@ -1,5 +1,7 @@
 //! Social connections: provider identities linked to users.
 
+use std::collections::HashMap;
+
 use sqlx::FromRow;
 
 use super::{Store, WriteError};
@@ -25,6 +27,35 @@ impl ConnectionRow {
             last_login_at: Timestamp(self.last_login_at),
         })
     }
+}
+
+/// The connections of each of `ids` (a JSON array of user ids) that has any, in provider
+/// order: the batched read of [`super::user_loader`].
+pub(super) async fn connections_of(
+    pool: &sqlx::SqlitePool,
+    ids: &str,
+) -> Result<HashMap<String, Vec<SocialConnection>>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Owned {
+        user_id: String,
+        #[sqlx(flatten)]
+        connection: ConnectionRow,
+    }
+    let rows: Vec<Owned> = sqlx::query_as(
+        "SELECT user_id, provider, provider_id, provider_identifier, created_at, last_login_at \
+         FROM social_connections WHERE user_id IN (SELECT value FROM json_each(?)) \
+         ORDER BY user_id, provider",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut connections: HashMap<String, Vec<SocialConnection>> = HashMap::new();
+    for row in rows {
+        if let Some(connection) = row.connection.into_domain() {
+            connections.entry(row.user_id).or_default().push(connection);
+        }
+    }
+    Ok(connections)
 }
 
 impl Store {
