@@ -153,7 +153,7 @@ impl Application {
             ca,
             journal: Arc::new(Journal::new(config.journal_size, config.journal_redact)),
             faults: Arc::new(crate::faults::Faults::default()),
-            provider_keys: Arc::new(crate::domain::provider_tokens::ProviderKeys::generate()),
+            provider_keys: Arc::new(crate::domain::provider_tokens::ProviderKeys::default()),
             latency: std::time::Duration::from_millis(config.latency),
             inbox_size: config.inbox_size,
             info: Arc::new(http::EmulatorInfo {

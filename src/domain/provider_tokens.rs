@@ -48,10 +48,11 @@ impl ProviderKey {
 }
 
 /// The signing keys of the stand-ins that issue ID tokens (GitHub's OAuth has none): one
-/// set per emulator, in its state.
+/// set per emulator, in its state, made when a stand-in first needs one. Made at start-up,
+/// they cost every start about 30 ms (the crypto library's first use), social sign-in or not.
+#[derive(Default)]
 pub struct ProviderKeys {
-    apple: ProviderKey,
-    google: ProviderKey,
+    keys: std::sync::OnceLock<(ProviderKey, ProviderKey)>,
 }
 
 /// The keys are secrets: `Debug` names the type only.
@@ -62,17 +63,16 @@ impl std::fmt::Debug for ProviderKeys {
 }
 
 impl ProviderKeys {
-    pub fn generate() -> Self {
-        Self {
-            apple: ProviderKey::generate(Provider::Apple),
-            google: ProviderKey::generate(Provider::Google),
-        }
-    }
-
     fn key(&self, provider: Provider) -> Option<&ProviderKey> {
+        let (apple, google) = self.keys.get_or_init(|| {
+            (
+                ProviderKey::generate(Provider::Apple),
+                ProviderKey::generate(Provider::Google),
+            )
+        });
         match provider {
-            Provider::Apple => Some(&self.apple),
-            Provider::Google => Some(&self.google),
+            Provider::Apple => Some(apple),
+            Provider::Google => Some(google),
             Provider::Github => None,
         }
     }
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn minted_tokens_verify_for_their_client_only() {
-        let keys = ProviderKeys::generate();
+        let keys = ProviderKeys::default();
         let identity = ProviderIdentity::new(Provider::Google, "ada@example.com", "Ada");
         let token = mint(&keys, &identity, "client-1", "", 1_000).unwrap();
         assert_eq!(
@@ -224,7 +224,7 @@ mod tests {
         let github = ProviderIdentity::new(Provider::Github, "ada@example.com", "Ada");
         assert!(mint(&keys, &github, "client-1", "", 1_000).is_none());
         // Another emulator's keys (another state) do not verify this one's tokens.
-        let other = ProviderKeys::generate();
+        let other = ProviderKeys::default();
         assert!(verify(&other, Provider::Google, &token, "client-1", 1_001).is_err());
     }
 }

@@ -327,7 +327,13 @@ fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQue
         .first()
         .is_none_or(|order| order.field == SortField::CreatedAt);
     let app_column = if names_the_user { "+app_id" } else { "app_id" };
-    let created_column = if names_the_user || !by_creation {
+    // And a created_at filter bounds the range itself: SQLite bounds an index range by one
+    // term per side, and took the anchor, walking every newer user to reach `lt:` a year ago.
+    let filters_creation = list
+        .filters
+        .iter()
+        .any(|filter| filter.field == FilterField::CreatedAt);
+    let created_column = if names_the_user || !by_creation || filters_creation {
         "+created_at"
     } else {
         "created_at"
