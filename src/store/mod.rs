@@ -20,8 +20,10 @@ mod reset;
 mod signing_keys;
 mod social;
 mod sweep;
+mod user_count;
 mod user_list;
 mod user_loader;
+mod user_query;
 mod users;
 
 use std::collections::HashSet;
@@ -149,6 +151,10 @@ impl Store {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
 
+        // No ping before each acquire (sqlx's default): a connection to a local file cannot
+        // have hung up, and the ping was one more round trip to the connection's thread on
+        // every query. sqlx also documents that an acquire cancelled during that ping drops
+        // the connection, which for `:memory:` would be the whole database.
         let pool = if in_memory {
             SqlitePoolOptions::new()
                 .min_connections(1)
@@ -158,6 +164,7 @@ impl Store {
         } else {
             SqlitePoolOptions::new().max_connections(4)
         }
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(connect)?;

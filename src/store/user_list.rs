@@ -3,146 +3,10 @@
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::Store;
+pub use super::user_query::{
+    Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery, UserPage,
+};
 use super::users::{USER_COLUMNS, UserRow};
-use crate::domain::timestamp::Timestamp;
-use crate::domain::user::User;
-
-/// Fields the list can filter on (Passage's query parameters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterField {
-    /// Email, phone or external id.
-    Identifier,
-    Id,
-    LoginCount,
-    Status,
-    CreatedAt,
-    UpdatedAt,
-    LastLoginAt,
-}
-
-impl FilterField {
-    /// The index whose entries are ordered by this field (then created_at, id).
-    fn index(self) -> Option<&'static str> {
-        Some(match self {
-            Self::Identifier | Self::Id => return None,
-            Self::LoginCount => "users_by_login_count",
-            Self::Status => "users_by_status",
-            Self::CreatedAt => "users_by_created_at",
-            Self::UpdatedAt => "users_by_updated_at",
-            Self::LastLoginAt => "users_by_last_login_at",
-        })
-    }
-}
-
-/// Passage's prefix operators: `<val>`, `ne:`, `gt:`, `lt:`, `like:`, `not_like:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparison {
-    Eq,
-    Ne,
-    Gt,
-    Lt,
-    Like,
-    NotLike,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FilterValue {
-    Text(String),
-    Integer(i64),
-    Time(Timestamp),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filter {
-    pub field: FilterField,
-    pub comparison: Comparison,
-    pub value: FilterValue,
-    /// For `identifier`: the value as a normalised phone number, when it is one.
-    pub phone: Option<String>,
-}
-
-/// Fields the list can be ordered by (`identifier` cannot, as in Passage).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
-    Id,
-    Email,
-    Phone,
-    ExternalId,
-    LoginCount,
-    Status,
-    CreatedAt,
-    UpdatedAt,
-    LastLoginAt,
-}
-
-impl SortField {
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "id" => Self::Id,
-            "email" => Self::Email,
-            "phone" => Self::Phone,
-            "external_id" => Self::ExternalId,
-            "login_count" => Self::LoginCount,
-            "status" => Self::Status,
-            "created_at" => Self::CreatedAt,
-            "updated_at" => Self::UpdatedAt,
-            "last_login_at" => Self::LastLoginAt,
-            _ => return None,
-        })
-    }
-
-    /// The index read in this field's order (migrations/0008_user_order.sql).
-    fn index(self) -> &'static str {
-        match self {
-            Self::Id => "users_by_id",
-            Self::Email => "users_by_email_order",
-            Self::Phone => "users_by_phone_order",
-            Self::ExternalId => "users_by_external_id_order",
-            Self::LoginCount => "users_by_login_count",
-            Self::Status => "users_by_status",
-            Self::CreatedAt => "users_by_created_at",
-            Self::UpdatedAt => "users_by_updated_at",
-            Self::LastLoginAt => "users_by_last_login_at",
-        }
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Email => "email",
-            Self::Phone => "phone",
-            Self::ExternalId => "external_id",
-            Self::LoginCount => "login_count",
-            Self::Status => "status",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::LastLoginAt => "last_login_at",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Order {
-    pub field: SortField,
-    pub descending: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct UserListQuery {
-    pub filters: Vec<Filter>,
-    pub order: Vec<Order>,
-    /// Only users created strictly before this instant.
-    pub created_before: Timestamp,
-    pub page: i64,
-    pub limit: i64,
-}
-
-#[derive(Debug)]
-pub struct UserPage {
-    pub users: Vec<User>,
-    /// Users matching the filters and the anchor, on all pages.
-    pub total: i64,
-}
 
 /// `like:` matches a substring; `%` in the value is a wildcard, `_` is literal.
 fn like_pattern(value: &str) -> String {
@@ -154,7 +18,7 @@ fn like_pattern(value: &str) -> String {
     }
 }
 
-fn push_filter(query: &mut QueryBuilder<Sqlite>, app_id: &str, filter: &Filter) {
+pub(super) fn push_filter(query: &mut QueryBuilder<Sqlite>, app_id: &str, filter: &Filter) {
     let operator = match filter.comparison {
         Comparison::Eq => " = ",
         Comparison::Ne => " <> ",
@@ -163,18 +27,23 @@ fn push_filter(query: &mut QueryBuilder<Sqlite>, app_id: &str, filter: &Filter) 
         Comparison::Like => " LIKE ",
         Comparison::NotLike => " NOT LIKE ",
     };
-    let is_like = matches!(filter.comparison, Comparison::Like | Comparison::NotLike);
-    let column = match filter.field {
-        FilterField::Identifier => return push_identifier_filter(query, app_id, filter),
-        FilterField::Id => "id",
-        FilterField::LoginCount => "login_count",
-        FilterField::Status => "status",
-        FilterField::CreatedAt => "created_at",
-        FilterField::UpdatedAt => "updated_at",
-        FilterField::LastLoginAt => "last_login_at",
+    let Some(column) = filter.field.column() else {
+        return push_identifier_filter(query, app_id, filter);
     };
+    let is_like = matches!(filter.comparison, Comparison::Like | Comparison::NotLike);
+    push_comparison(query, column, operator, &filter.value, is_like);
+}
+
+/// ` AND <column><operator><value>`.
+pub(super) fn push_comparison(
+    query: &mut QueryBuilder<Sqlite>,
+    column: &str,
+    operator: &str,
+    value: &FilterValue,
+    is_like: bool,
+) {
     query.push(" AND ").push(column).push(operator);
-    match &filter.value {
+    match value {
         FilterValue::Text(text) if is_like => {
             query.push_bind(like_pattern(text)).push(" ESCAPE '\\'");
         }
@@ -314,7 +183,7 @@ fn page_index(list: &UserListQuery, total: i64) -> Option<&'static str> {
     }
 }
 
-fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
+pub(super) fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
     // When a filter names the user (identifier or id equality), the few ids it finds are the
     // rows to read. Without statistics SQLite prefers walking the app's users in created_at
     // order and testing each; a unary `+` (SQLite's documented way) keeps these two terms from
@@ -351,41 +220,6 @@ fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQue
     for filter in &list.filters {
         push_filter(query, app_id, filter);
     }
-}
-
-/// How many users the list selects; `prefix` is `""` or `EXPLAIN QUERY PLAN ` (tests).
-///
-/// Without filters, or with only `status` equality or inequality, the total is read from
-/// `user_counts` (kept by triggers) less the users created at or after the anchor, found
-/// through `users_by_created_at` or `users_by_status` (none, or a few, unless the anchor is
-/// old). Other filters count what they select through their field's index.
-fn count_query(prefix: &str, app_id: &str, list: &UserListQuery) -> QueryBuilder<Sqlite> {
-    let by_status = list.filters.iter().all(|filter| {
-        filter.field == FilterField::Status
-            && matches!(filter.comparison, Comparison::Eq | Comparison::Ne)
-    });
-    if !by_status {
-        let mut count = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM users"));
-        push_where(&mut count, app_id, list);
-        return count;
-    }
-    let mut count = QueryBuilder::<Sqlite>::new(format!(
-        "{prefix}SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = "
-    ));
-    count.push_bind(app_id.to_owned());
-    for filter in &list.filters {
-        push_filter(&mut count, app_id, filter);
-    }
-    count
-        .push(") - (SELECT COUNT(*) FROM users WHERE app_id = ")
-        .push_bind(app_id.to_owned())
-        .push(" AND created_at >= ")
-        .push_bind(list.created_before.0);
-    for filter in &list.filters {
-        push_filter(&mut count, app_id, filter);
-    }
-    count.push(")");
-    count
 }
 
 /// The list's order: the fields asked for, then ties broken by `created_at` and `id` in the
@@ -445,8 +279,7 @@ impl Store {
         app_id: &str,
         list: &UserListQuery,
     ) -> Result<UserPage, sqlx::Error> {
-        let mut count = count_query("", app_id, list);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = super::user_count::count(&self.pool, app_id, list).await?;
         let mut select = select_query("", app_id, list, total);
         let rows: Vec<UserRow> = select.build_query_as().fetch_all(&self.pool).await?;
         let users = rows

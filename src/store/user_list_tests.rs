@@ -1,7 +1,9 @@
 //! Unit tests of the user list: patterns, and the query plans of the SDKs' lookups.
 
 use super::*;
+use crate::domain::timestamp::Timestamp;
 use crate::store::Store;
+use crate::store::user_count::count_query;
 
 #[test]
 fn like_is_a_substring_unless_wildcarded() {
