@@ -104,7 +104,7 @@ impl Store {
         .bind(device.now.0)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(device.user_id);
         Ok(())
     }
 
@@ -139,21 +139,26 @@ impl Store {
         id: &str,
         login: DeviceLogin,
     ) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query(
+        let result: Option<String> = sqlx::query_scalar(
             "UPDATE webauthn_devices SET sign_count = ?1, backup_eligible = ?2, \
                backup_state = ?3, usage_count = usage_count + 1, last_login_at = ?4, \
                updated_at = ?4 \
-             WHERE id = ?5 AND (sign_count = 0 OR sign_count < ?1)",
+             WHERE id = ?5 AND (sign_count = 0 OR sign_count < ?1) RETURNING user_id",
         )
         .bind(login.sign_count)
         .bind(login.backup_eligible)
         .bind(login.backup_state)
         .bind(login.now.0)
         .bind(id)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        self.users_changed();
-        Ok(result.rows_affected() == 1)
+        Ok(match result {
+            Some(user_id) => {
+                self.user_changed(&user_id);
+                true
+            }
+            None => false,
+        })
     }
 
     /// A user's devices, oldest first.
@@ -209,7 +214,7 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(user_id);
         Ok(result.rows_affected() == 1)
     }
 
@@ -226,7 +231,7 @@ impl Store {
                 .bind(id)
                 .execute(&self.pool)
                 .await?;
-        self.users_changed();
+        self.user_changed(user_id);
         Ok(result.rows_affected() == 1)
     }
 }

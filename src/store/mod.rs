@@ -188,9 +188,15 @@ impl Store {
         })
     }
 
-    /// Call after committing any write to users or devices (or anything cascading to them).
+    /// Call after committing a write that may change many users (or an unknown one).
     fn users_changed(&self) {
         self.users.invalidate();
+    }
+
+    /// Call after committing a write to one user, its devices or its social connections:
+    /// only that user leaves the cache, so a login loop does not empty it for everyone.
+    fn user_changed(&self, id: &str) {
+        self.users.invalidate_key(id);
     }
 
     /// Call after committing any write to apps, their API keys, metadata schema or signing

@@ -59,6 +59,14 @@ impl<V> ReadCache<V> {
         entries.put(key.to_owned(), value);
     }
 
+    /// Call after committing a write that may change the value cached under `key` only. Reads
+    /// under way for any key are not cached (the generation moves), which is safe and rare.
+    pub(super) fn invalidate_key(&self, key: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.pop(key);
+    }
+
     /// Call after committing a write that may change a cached value.
     pub(super) fn invalidate(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
@@ -83,6 +91,23 @@ mod tests {
         assert_eq!(cache.get("app").as_deref(), Some(&"fresh"));
         cache.invalidate();
         assert!(cache.get("app").is_none());
+    }
+
+    /// A write to one key removes that key only, and keeps reads racing it out of the cache.
+    #[test]
+    fn a_write_to_one_key_leaves_the_others() {
+        let cache = ReadCache::<&str>::default();
+        let before = cache.generation();
+        cache.insert_if_current(before, "ada", Arc::new("ada"));
+        cache.insert_if_current(before, "bob", Arc::new("bob"));
+        cache.invalidate_key("ada");
+        assert!(cache.get("ada").is_none());
+        assert_eq!(cache.get("bob").as_deref(), Some(&"bob"));
+        cache.insert_if_current(before, "ada", Arc::new("stale"));
+        assert!(
+            cache.get("ada").is_none(),
+            "a read that began before the write"
+        );
     }
 
     /// Full, it keeps what was read lately and lets the least recently used entry go.

@@ -116,7 +116,7 @@ impl Store {
         .bind(now.0)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(user_id);
         Ok(())
     }
 
@@ -127,18 +127,20 @@ impl Store {
         identity: &ProviderIdentity,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let users: Vec<String> = sqlx::query_scalar(
             "UPDATE social_connections SET last_login_at = ?, provider_identifier = ? \
-             WHERE app_id = ? AND provider = ? AND provider_id = ?",
+             WHERE app_id = ? AND provider = ? AND provider_id = ? RETURNING user_id",
         )
         .bind(now.0)
         .bind(&identity.email)
         .bind(app_id)
         .bind(identity.provider.as_str())
         .bind(&identity.provider_id)
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        self.users_changed();
+        for user_id in users {
+            self.user_changed(&user_id);
+        }
         Ok(())
     }
 
@@ -157,7 +159,7 @@ impl Store {
         .bind(provider.as_str())
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(user_id);
         Ok(result.rows_affected() == 1)
     }
 }

@@ -8,9 +8,10 @@ use super::user_list::{
     Comparison, Filter, FilterField, UserListQuery, push_comparison, push_filter, push_where,
 };
 
-/// A range filter is counted up to this many users; beyond, its other side is counted and
-/// taken from the app's total, so `last_login_at=gt:` a year ago costs what the few users
-/// not signed in since cost, not the million who were.
+/// Each side of a range filter is counted up to this many users, and the first side found
+/// smaller gives the total (the other side's count taken from the app's total): so
+/// `last_login_at=gt:` a year ago costs what the few users not signed in since cost, not the
+/// million who were. When both sides are larger, the filter's side is counted in full.
 const PROBE: i64 = 20_000;
 
 /// How many users the list selects; `prefix` is `""` or `EXPLAIN QUERY PLAN ` (tests).
@@ -97,37 +98,65 @@ async fn count_probing(
             .fetch_one(pool)
             .await;
     };
-    // `ne:` nearly always selects most users: its other side is counted straight away.
-    if filter.comparison != Comparison::Ne {
+    // `ne:` nearly always selects most users: its other side is tried first.
+    let sides = match filter.comparison {
+        Comparison::Ne => [false, true],
+        _ => [true, false],
+    };
+    for this_side in sides {
         let mut counted = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM users");
-        push_where(&mut counted, app_id, list);
-        counted.push(" LIMIT ").push_bind(probe).push(")");
+        if this_side {
+            push_where(&mut counted, app_id, list);
+        } else {
+            push_other_side(&mut counted, app_id, list, filter, opposite);
+        }
+        counted.push(" LIMIT ").push_bind(probe + 1).push(")");
         let counted: i64 = counted.build_query_scalar().fetch_one(pool).await?;
-        if counted < probe {
+        if counted <= probe && this_side {
             return Ok(counted);
         }
+        if counted <= probe {
+            let mut total = QueryBuilder::<Sqlite>::new(
+                "SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = ",
+            );
+            total
+                .push_bind(app_id.to_owned())
+                .push(") - (SELECT COUNT(*) FROM users WHERE app_id = ")
+                .push_bind(app_id.to_owned())
+                .push(" AND created_at >= ")
+                .push_bind(list.created_before.0)
+                .push(")");
+            let total: i64 = total.build_query_scalar().fetch_one(pool).await?;
+            return Ok(total - counted);
+        }
     }
-    let column = filter.field.column().unwrap_or("id");
+    // Both sides are large: count the filter's.
+    count_query("", app_id, list)
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await
+}
+
+/// ` WHERE` the users before the anchor whom the filter does not select.
+fn push_other_side(
+    query: &mut QueryBuilder<Sqlite>,
+    app_id: &str,
+    list: &UserListQuery,
+    filter: &Filter,
+    opposite: &str,
+) {
     // The anchor must not bound the range when the filter is on created_at itself.
     let anchor = match filter.field {
         FilterField::CreatedAt => " AND +created_at < ",
         _ => " AND created_at < ",
     };
-    let mut rest = QueryBuilder::<Sqlite>::new(
-        "SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = ",
-    );
-    rest.push_bind(app_id.to_owned())
-        .push(") - (SELECT COUNT(*) FROM users WHERE app_id = ")
-        .push_bind(app_id.to_owned())
-        .push(" AND created_at >= ")
-        .push_bind(list.created_before.0)
-        .push(") - (SELECT COUNT(*) FROM users WHERE app_id = ")
+    query
+        .push(" WHERE app_id = ")
         .push_bind(app_id.to_owned())
         .push(anchor)
         .push_bind(list.created_before.0);
-    push_comparison(&mut rest, column, opposite, &filter.value, false);
-    rest.push(")");
-    rest.build_query_scalar().fetch_one(pool).await
+    let column = filter.field.column().unwrap_or("id");
+    push_comparison(query, column, opposite, &filter.value, false);
 }
 
 #[cfg(test)]
@@ -138,7 +167,8 @@ mod tests {
     use crate::store::user_list::{FilterValue, Order, SortField};
 
     /// Every way of counting gives what a plain `COUNT(*)` gives: from the filter's side,
-    /// from the other side (a probe of 2 forces it), for each operator and field.
+    /// from the other side, or in full when both exceed the probe (small probes force each),
+    /// for each operator and field.
     #[tokio::test]
     async fn both_sides_count_the_same() {
         let store = Store::open(":memory:").await.unwrap();
@@ -196,7 +226,7 @@ mod tests {
                         .fetch_one(&store.pool)
                         .await
                         .unwrap();
-                    for probe in [2, PROBE] {
+                    for probe in [0, 2, 5, PROBE] {
                         let counted = count_probing(&store.pool, app, &list, probe).await.unwrap();
                         assert_eq!(
                             counted, plain,

@@ -116,7 +116,7 @@ impl Store {
         .bind(user.created_at.0)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(user.id);
         Ok(())
     }
 
@@ -163,7 +163,7 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(id);
         Ok(result.rows_affected() == 1)
     }
 
@@ -173,7 +173,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        self.users_changed();
+        self.user_changed(id);
         Ok(result.rows_affected() == 1)
     }
 }
@@ -240,7 +240,7 @@ impl Store {
         .bind(user_id)
         .execute(&self.pool)
         .await?;
-        self.users_changed();
+        self.user_changed(user_id);
         Ok(())
     }
 }
