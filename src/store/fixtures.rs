@@ -25,7 +25,35 @@ impl Store {
         file: &FixtureFile,
         now: Timestamp,
     ) -> Result<FixtureSummary, WriteError> {
-        let mut tx = self.pool.begin().await?;
+        let users: usize = file.apps.iter().map(|app| app.users.len()).sum();
+        let mut connection = self.pool.acquire().await?;
+        // A large load writes fourteen user indexes at random places: with SQLite's default
+        // 2 MiB page cache it re-reads index pages from the file. 8 MiB for the load took
+        // 100,000 users from 2.2-2.9 s to 2.0 s for 7 MiB more memory after it (64 MiB: no
+        // faster, 70 MiB more). The connection goes back to the default after.
+        let large = users > BIG_LOAD;
+        if large {
+            sqlx::query("PRAGMA cache_size = -8192")
+                .execute(&mut *connection)
+                .await?;
+        }
+        let result = self.load_fixtures_on(&mut connection, file, now).await;
+        if large {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *connection)
+                .await?;
+        }
+        result
+    }
+
+    async fn load_fixtures_on(
+        &self,
+        connection: &mut sqlx::SqliteConnection,
+        file: &FixtureFile,
+        now: Timestamp,
+    ) -> Result<FixtureSummary, WriteError> {
+        use sqlx::Connection;
+        let mut tx = connection.begin().await?;
         let mut summary = FixtureSummary::default();
         for app in &file.apps {
             upsert_app(&mut tx, app, now).await?;
@@ -51,6 +79,9 @@ impl Store {
         Ok(summary)
     }
 }
+
+/// Loads of more users than this get a larger page cache while they run.
+const BIG_LOAD: usize = 10_000;
 
 /// Users written by one statement when none of them exists yet: 13 values a row keeps a
 /// statement under SQLite's 32,766 parameters. Each statement costs a round trip to sqlx's
