@@ -176,7 +176,7 @@ impl Store {
                 database: database.to_owned(),
                 source,
             })?;
-        let users = Arc::default();
+        let users = Arc::new(read_cache::ReadCache::with_budget(read_cache::USERS_BUDGET));
         Ok(Self {
             user_loader: user_loader::UserLoader::start(pool.clone(), Arc::clone(&users)),
             pool,

@@ -10,39 +10,68 @@
 //! A reader records the generation before it reads the database and keeps what it read only if
 //! no invalidation happened meanwhile, so a read that raced a write is never cached.
 //!
-//! Each cache holds at most [`CAPACITY`] entries and evicts the least recently used one to
-//! make room (the `lru` crate): with more users than that, the ones being read stay. It used
-//! to empty itself whole when full, so reading 100,000 users at random kept it nearly empty.
+//! Each cache is bounded in memory: it keeps an estimate of the bytes its entries hold
+//! ([`Weigh`]) and evicts the least recently used ones (the `lru` crate) to stay under its
+//! budget. It used to hold 10,000 entries whatever their size and empty itself whole when
+//! full, so reading 100,000 users at random kept it nearly empty.
 
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lru::LruCache;
+use serde_json::Value;
 
-/// Entries kept; the least recently used goes to make room. A user with a few devices is
-/// about a kilobyte, so the users cache stays near 10 MiB at most.
-const CAPACITY: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
+use crate::domain::app::App;
+use crate::domain::user::UserWithDevices;
+
+/// The budget of a cache unless it is given another: apps, keys and signing keys are few.
+const DEFAULT_BUDGET: usize = 4 << 20;
+
+/// The users cache's budget: about 24,000 users of a few hundred bytes of fields each.
+pub(super) const USERS_BUDGET: usize = 16 << 20;
+
+/// Bytes an entry costs besides its value and key: the LRU node and the table slot.
+const ENTRY_OVERHEAD: usize = 96;
+
+/// An estimate of the heap memory a cached value holds, for the budget.
+pub(super) trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+#[derive(Debug)]
+struct Entries<V> {
+    lru: LruCache<String, (Arc<V>, usize)>,
+    bytes: usize,
+}
 
 #[derive(Debug)]
 pub(super) struct ReadCache<V> {
     generation: AtomicU64,
-    entries: Mutex<LruCache<String, Arc<V>>>,
+    budget: usize,
+    entries: Mutex<Entries<V>>,
 }
 
 impl<V> Default for ReadCache<V> {
     fn default() -> Self {
-        Self {
-            generation: AtomicU64::new(0),
-            entries: Mutex::new(LruCache::new(CAPACITY)),
-        }
+        Self::with_budget(DEFAULT_BUDGET)
     }
 }
 
 impl<V> ReadCache<V> {
+    pub(super) fn with_budget(budget: usize) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            budget,
+            entries: Mutex::new(Entries {
+                lru: LruCache::unbounded(),
+                bytes: 0,
+            }),
+        }
+    }
+
     pub(super) fn get(&self, key: &str) -> Option<Arc<V>> {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.get(key).cloned()
+        entries.lru.get(key).map(|(value, _)| Arc::clone(value))
     }
 
     /// Read before reading the database; pass to [`Self::insert_if_current`].
@@ -50,34 +79,146 @@ impl<V> ReadCache<V> {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Keeps `value` unless the cache was invalidated since `generation` was read.
-    pub(super) fn insert_if_current(&self, generation: u64, key: &str, value: Arc<V>) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.generation.load(Ordering::Acquire) != generation {
-            return;
-        }
-        entries.put(key.to_owned(), value);
-    }
-
     /// Call after committing a write that may change the value cached under `key` only. Reads
     /// under way for any key are not cached (the generation moves), which is safe and rare.
     pub(super) fn invalidate_key(&self, key: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.pop(key);
+        if let Some((_, weight)) = entries.lru.pop(key) {
+            entries.bytes -= weight;
+        }
     }
 
     /// Call after committing a write that may change a cached value.
     pub(super) fn invalidate(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.clear();
+        entries.lru.clear();
+        entries.bytes = 0;
+    }
+}
+
+impl<V: Weigh> ReadCache<V> {
+    /// Keeps `value` unless the cache was invalidated since `generation` was read, evicting
+    /// the least recently used entries past the budget.
+    pub(super) fn insert_if_current(&self, generation: u64, key: &str, value: Arc<V>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        let weight = ENTRY_OVERHEAD + key.len() + value.weight();
+        entries.bytes += weight;
+        if let Some((_, (_, replaced))) = entries.lru.push(key.to_owned(), (value, weight)) {
+            entries.bytes -= replaced;
+        }
+        while entries.bytes > self.budget {
+            match entries.lru.pop_lru() {
+                Some((_, (_, evicted))) => entries.bytes -= evicted,
+                None => break,
+            }
+        }
+    }
+}
+
+/// A string's heap block, allocator overhead included.
+fn text(value: &str) -> usize {
+    16 + value.len()
+}
+
+fn json(value: &Value) -> usize {
+    match value {
+        Value::String(string) => 24 + text(string),
+        Value::Array(items) => 48 + items.iter().map(json).sum::<usize>(),
+        Value::Object(map) => {
+            64 + map
+                .iter()
+                .map(|(name, value)| 48 + text(name) + json(value))
+                .sum::<usize>()
+        }
+        _ => 24,
+    }
+}
+
+impl Weigh for UserWithDevices {
+    fn weight(&self) -> usize {
+        let user = &self.user;
+        let fields = [
+            &user.id,
+            &user.app_id,
+            &user.email,
+            &user.phone,
+            &user.external_id,
+        ];
+        let devices: usize = self
+            .devices
+            .iter()
+            .map(|device| {
+                std::mem::size_of_val(device)
+                    + text(&device.id)
+                    + text(&device.user_id)
+                    + text(&device.cred_id)
+                    + 16
+                    + device.public_key.len()
+                    + text(&device.aaguid)
+                    + text(&device.friendly_name)
+                    + device
+                        .transports
+                        .iter()
+                        .map(|t| 24 + text(t))
+                        .sum::<usize>()
+            })
+            .sum();
+        let connections: usize = self
+            .social_connections
+            .iter()
+            .map(|connection| {
+                std::mem::size_of_val(connection)
+                    + text(&connection.provider_id)
+                    + text(&connection.provider_identifier)
+            })
+            .sum();
+        std::mem::size_of::<Self>()
+            + 16
+            + fields.iter().map(|field| text(field)).sum::<usize>()
+            + user.user_metadata.as_ref().map_or(0, |map| {
+                64 + map
+                    .iter()
+                    .map(|(name, value)| 48 + text(name) + json(value))
+                    .sum::<usize>()
+            })
+            + devices
+            + connections
+    }
+}
+
+/// Apps carry settings, a metadata schema and a public key: a few kilobytes, counted whole.
+impl Weigh for App {
+    fn weight(&self) -> usize {
+        4 << 10
+    }
+}
+
+impl Weigh for std::collections::HashSet<String> {
+    fn weight(&self) -> usize {
+        64 + self.iter().map(|hash| 16 + text(hash)).sum::<usize>()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Weigh for &str {
+        fn weight(&self) -> usize {
+            0
+        }
+    }
+
+    impl Weigh for usize {
+        fn weight(&self) -> usize {
+            0
+        }
+    }
 
     #[test]
     fn a_read_overtaken_by_an_invalidation_is_not_cached() {
@@ -110,19 +251,59 @@ mod tests {
         );
     }
 
-    /// Full, it keeps what was read lately and lets the least recently used entry go.
+    /// Full, it keeps what was read lately and lets the least recently used entries go.
     #[test]
-    fn it_stays_bounded_and_keeps_what_is_read() {
-        let cache = ReadCache::<usize>::default();
-        let capacity = CAPACITY.get();
-        for n in 0..capacity {
+    fn it_stays_within_its_budget_and_keeps_what_is_read() {
+        // Keys of one byte: each entry weighs ENTRY_OVERHEAD + 1.
+        let cache = ReadCache::<usize>::with_budget(10 * (ENTRY_OVERHEAD + 1));
+        for n in 0..10 {
             cache.insert_if_current(cache.generation(), &n.to_string(), Arc::new(n));
         }
         assert_eq!(cache.get("0").as_deref(), Some(&0));
-        cache.insert_if_current(cache.generation(), "new", Arc::new(capacity));
-        assert_eq!(cache.entries.lock().unwrap().len(), capacity);
+        cache.insert_if_current(cache.generation(), "a", Arc::new(10));
+        let entries = cache.entries.lock().unwrap();
+        assert_eq!(entries.lru.len(), 10);
+        assert_eq!(entries.bytes, 10 * (ENTRY_OVERHEAD + 1));
+        drop(entries);
         assert_eq!(cache.get("0").as_deref(), Some(&0), "read lately, kept");
         assert!(cache.get("1").is_none(), "least recently used, evicted");
-        assert_eq!(cache.get("new").as_deref(), Some(&capacity));
+        assert_eq!(cache.get("a").as_deref(), Some(&10));
+        cache.invalidate_key("a");
+        assert_eq!(
+            cache.entries.lock().unwrap().bytes,
+            9 * (ENTRY_OVERHEAD + 1)
+        );
+    }
+
+    /// A user's weight grows with what it holds, so a user with large metadata takes the room
+    /// of several small ones.
+    #[test]
+    fn users_weigh_what_they_hold() {
+        let user = crate::domain::user::User {
+            id: "u".repeat(24),
+            app_id: "a".repeat(24),
+            email: "ada@example.com".into(),
+            phone: String::new(),
+            external_id: String::new(),
+            status: crate::domain::user::UserStatus::Active,
+            email_verified: false,
+            phone_verified: false,
+            user_metadata: None,
+            login_count: 0,
+            last_login_at: crate::domain::timestamp::Timestamp(0),
+            created_at: crate::domain::timestamp::Timestamp(0),
+            updated_at: crate::domain::timestamp::Timestamp(0),
+        };
+        let small = UserWithDevices {
+            user,
+            devices: Vec::new(),
+            social_connections: Vec::new(),
+        };
+        let mut large = small.clone();
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("bio".into(), Value::String("x".repeat(10_000)));
+        large.user.user_metadata = Some(metadata);
+        assert!((300..1_000).contains(&small.weight()), "{}", small.weight());
+        assert!(large.weight() > 10_000 + small.weight());
     }
 }

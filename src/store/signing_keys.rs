@@ -22,6 +22,13 @@ pub(super) struct StoredKey {
     retired_at: Option<i64>,
 }
 
+/// A parsed RSA key (private and public parts, precomputed values): a few kilobytes each.
+impl super::read_cache::Weigh for Vec<StoredKey> {
+    fn weight(&self) -> usize {
+        24 + self.len() * (8 << 10)
+    }
+}
+
 impl Store {
     /// Every key of the app, parsed, newest first: from memory after the first call, since
     /// parsing an RSA key costs about as much as signing with it.
