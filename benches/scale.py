@@ -222,6 +222,10 @@ def measure(bench, args, size):
     rows["list `updated_at=lt:` now (selects every user: counts them)"] = (
         f"{elapsed:.1f} ms ({every['total_users']:,} users)")
 
+    elapsed, half = timed(bench, port, "GET", f"{base}/users?limit=20&login_count=lt:25")
+    rows["list `login_count=lt:25` (half the users each side: one side counted in full)"] = (
+        f"{elapsed:.1f} ms ({half['total_users']:,} users)")
+
     hot = user_id(next(i for i in range(size) if i not in picks))
     rows["GET user, one hot id, under load"] = load(bench, args, port, f"{base}/users/{hot}")
     random_users = lua_random(size, f"{base}/users/scaleuser%015d")

@@ -41,6 +41,7 @@ mod persistence;
 mod readme;
 mod refresh;
 mod routing;
+mod scale;
 mod session_helpers;
 mod smtp_relay;
 mod social;
