@@ -75,10 +75,11 @@ def stop(process):
     process.wait(timeout=10)
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """A process's resident memory in KiB; field="VmHWM" for its peak."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     return 0
 

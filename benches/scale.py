@@ -142,14 +142,6 @@ def outstanding(port, size, count=10_000):
         return sum(pool.map(send, active))
 
 
-def peak_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
 def serve(bench, database, extra=()):
     """Starts the emulator on `database`; returns (process, port, seconds to ready)."""
     port = bench.free_port()
@@ -175,7 +167,7 @@ def measure(bench, args, size):
     process, port, seeded = serve(bench, database, ["--fixtures", fixture_path])
     rows["seed: start with the fixture, to ready"] = f"{seeded:.2f} s"
     rows["seeding process: peak RSS (whole fixture document parsed)"] = (
-        f"{peak_kib(process.pid) / 1024:.0f} MiB")
+        f"{bench.rss_kib(process.pid, 'VmHWM') / 1024:.0f} MiB")
     bench.stop(process)
     os.remove(fixture_path)
 

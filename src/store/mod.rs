@@ -238,4 +238,21 @@ fn create_private(path: &Path) -> Result<(), OpenError> {
 }
 
 #[cfg(test)]
+impl Store {
+    /// An in-memory store seeded with the built-in default app, for unit tests.
+    pub(crate) async fn with_default_app() -> Self {
+        let store = Self::open(":memory:").await.unwrap();
+        let fixture = crate::domain::fixtures::FixtureFile::parse(
+            "default",
+            crate::domain::fixtures::DEFAULT_FIXTURE,
+        )
+        .unwrap();
+        crate::seed::load_fixtures(&store, &crate::clock::Clock::system(), &fixture)
+            .await
+            .unwrap();
+        store
+    }
+}
+
+#[cfg(test)]
 mod schema_tests;

@@ -129,14 +129,16 @@ fn json(value: &Value) -> usize {
     match value {
         Value::String(string) => 24 + text(string),
         Value::Array(items) => 48 + items.iter().map(json).sum::<usize>(),
-        Value::Object(map) => {
-            64 + map
-                .iter()
-                .map(|(name, value)| 48 + text(name) + json(value))
-                .sum::<usize>()
-        }
+        Value::Object(map) => object(map),
         _ => 24,
     }
+}
+
+fn object(map: &serde_json::Map<String, Value>) -> usize {
+    64 + map
+        .iter()
+        .map(|(name, value)| 48 + text(name) + json(value))
+        .sum::<usize>()
 }
 
 impl Weigh for UserWithDevices {
@@ -180,12 +182,7 @@ impl Weigh for UserWithDevices {
         std::mem::size_of::<Self>()
             + 16
             + fields.iter().map(|field| text(field)).sum::<usize>()
-            + user.user_metadata.as_ref().map_or(0, |map| {
-                64 + map
-                    .iter()
-                    .map(|(name, value)| 48 + text(name) + json(value))
-                    .sum::<usize>()
-            })
+            + user.user_metadata.as_ref().map_or(0, object)
             + devices
             + connections
     }

@@ -47,15 +47,7 @@ async fn reset_leaves_foreign_keys_on() {
 /// passcodes, which reset empties) makes the reset fail and change nothing.
 #[tokio::test]
 async fn reset_refuses_to_leave_dangling_rows() {
-    let store = Store::open(":memory:").await.unwrap();
-    let fixture = crate::domain::fixtures::FixtureFile::parse(
-        "default",
-        crate::domain::fixtures::DEFAULT_FIXTURE,
-    )
-    .unwrap();
-    crate::seed::load_fixtures(&store, &crate::clock::Clock::system(), &fixture)
-        .await
-        .unwrap();
+    let store = Store::with_default_app().await;
     for statement in [
         "INSERT INTO users (id, app_id, status, last_login_at, created_at, updated_at) \
          VALUES ('u1', 'defaultapp00000000000001', 'active', 0, 0, 0)",

@@ -171,15 +171,7 @@ mod tests {
     /// for each operator and field.
     #[tokio::test]
     async fn both_sides_count_the_same() {
-        let store = Store::open(":memory:").await.unwrap();
-        let fixture = crate::domain::fixtures::FixtureFile::parse(
-            "default",
-            crate::domain::fixtures::DEFAULT_FIXTURE,
-        )
-        .unwrap();
-        crate::seed::load_fixtures(&store, &crate::clock::Clock::system(), &fixture)
-            .await
-            .unwrap();
+        let store = Store::with_default_app().await;
         let app = "defaultapp00000000000001";
         for n in 0..12_i64 {
             sqlx::query(

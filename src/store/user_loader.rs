@@ -124,15 +124,7 @@ mod tests {
     /// Misses read together each get their own user, the same id asked twice included.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_misses_each_get_their_user() {
-        let store = Store::open(":memory:").await.unwrap();
-        let fixture = crate::domain::fixtures::FixtureFile::parse(
-            "default",
-            crate::domain::fixtures::DEFAULT_FIXTURE,
-        )
-        .unwrap();
-        crate::seed::load_fixtures(&store, &crate::clock::Clock::system(), &fixture)
-            .await
-            .unwrap();
+        let store = Store::with_default_app().await;
         let app = "defaultapp00000000000001";
         for n in 0..200 {
             sqlx::query(
