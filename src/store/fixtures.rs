@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::apps::settings_json;
+use super::users::metadata_json;
 use super::{Store, WriteError};
 use crate::domain::fixtures::{FixtureApp, FixtureFile, FixtureUser};
 use crate::domain::ids::{hash_secret, new_id};
@@ -30,16 +31,21 @@ impl Store {
         // A large load writes fourteen user indexes at random places: with SQLite's default
         // 2 MiB page cache it re-reads index pages from the file. 8 MiB for the load took
         // 100,000 users from 2.2-2.9 s to 2.0 s for 7 MiB more memory after it (64 MiB: no
-        // faster, 70 MiB more). The connection goes back to the default after.
-        let large = users > BIG_LOAD;
-        if large {
+        // faster, 70 MiB more). The connection gets its own size back after.
+        let restore = if users > BIG_LOAD {
+            let size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut *connection)
+                .await?;
             sqlx::query("PRAGMA cache_size = -8192")
                 .execute(&mut *connection)
                 .await?;
-        }
+            Some(size)
+        } else {
+            None
+        };
         let result = self.load_fixtures_on(&mut connection, file, now).await;
-        if large {
-            sqlx::query("PRAGMA cache_size = -2000")
+        if let Some(size) = restore {
+            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {size}")))
                 .execute(&mut *connection)
                 .await?;
         }
@@ -121,7 +127,7 @@ async fn insert_users(
     );
     let mut failure = None;
     query.push_values(batch, |mut row, user| {
-        let metadata = metadata_json(user).unwrap_or_else(|error| {
+        let metadata = metadata_json(user.user_metadata.as_ref()).unwrap_or_else(|error| {
             failure = Some(error);
             None
         });
@@ -140,18 +146,10 @@ async fn insert_users(
             .push_bind(now.0);
     });
     if let Some(error) = failure {
-        return Err(error);
+        return Err(error.into());
     }
     query.build().execute(&mut **tx).await?;
     Ok(())
-}
-
-fn metadata_json(user: &FixtureUser) -> Result<Option<String>, WriteError> {
-    user.user_metadata
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|error| WriteError::Database(sqlx::Error::Encode(Box::new(error))))
 }
 
 async fn upsert_app(
@@ -219,7 +217,7 @@ async fn upsert_user(
     user: &FixtureUser,
     now: Timestamp,
 ) -> Result<(), WriteError> {
-    let metadata = metadata_json(user)?;
+    let metadata = metadata_json(user.user_metadata.as_ref())?;
     let result = sqlx::query(
         "INSERT INTO users (id, app_id, email, phone, external_id, status, email_verified, \
            phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at) \

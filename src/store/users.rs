@@ -87,7 +87,9 @@ pub struct UserChanges {
     pub user_metadata: Option<Map<String, Value>>,
 }
 
-fn metadata_json(metadata: Option<&Map<String, Value>>) -> Result<Option<String>, sqlx::Error> {
+pub(super) fn metadata_json(
+    metadata: Option<&Map<String, Value>>,
+) -> Result<Option<String>, sqlx::Error> {
     metadata
         .map(serde_json::to_string)
         .transpose()
