@@ -39,13 +39,19 @@ impl Store {
     }
 }
 
-/// The tables whose rows belong to a user (a foreign key to `users`), read from the schema so
-/// that a table added later is reset too.
-async fn user_tables(connection: &mut SqliteConnection) -> Result<Vec<String>, sqlx::Error> {
+/// The tables with a foreign key to one of `parents`, read from the schema so that a table
+/// added later is reset (and checked) too.
+async fn tables_referencing(
+    connection: &mut SqliteConnection,
+    parents: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    let parents = serde_json::to_string(parents).unwrap_or_default();
     sqlx::query_scalar(
         "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' AND f.\"table\" = 'users' ORDER BY m.name",
+         WHERE m.type = 'table' AND f.\"table\" IN (SELECT value FROM json_each(?)) \
+         ORDER BY m.name",
     )
+    .bind(parents)
     .fetch_all(connection)
     .await
 }
@@ -106,15 +112,7 @@ async fn dangling_rows(
     connection: &mut SqliteConnection,
     emptied: &[String],
 ) -> Result<Option<String>, sqlx::Error> {
-    let emptied = serde_json::to_string(emptied).unwrap_or_default();
-    let referencing: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' AND f.\"table\" IN (SELECT value FROM json_each(?))",
-    )
-    .bind(emptied)
-    .fetch_all(&mut *connection)
-    .await?;
-    for table in referencing {
+    for table in tables_referencing(connection, emptied).await? {
         let dangling: Option<String> =
             sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_check(?) LIMIT 1")
                 .bind(&table)
@@ -134,7 +132,7 @@ async fn reset_on(
     app_id: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
     let mut tables: Vec<String> = RESET_TABLES.iter().map(|t| (*t).to_owned()).collect();
-    tables.extend(user_tables(connection).await?);
+    tables.extend(tables_referencing(connection, &["users".to_owned()]).await?);
     let mut tx = connection.begin().await?;
     for table in &tables {
         delete_rows(&mut tx, table, app_id).await?;

@@ -64,17 +64,9 @@ impl Store {
         &self,
         user_id: &str,
     ) -> Result<Vec<SocialConnection>, sqlx::Error> {
-        let rows: Vec<ConnectionRow> = sqlx::query_as(
-            "SELECT provider, provider_id, provider_identifier, created_at, last_login_at \
-             FROM social_connections WHERE user_id = ? ORDER BY provider",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(ConnectionRow::into_domain)
-            .collect())
+        let ids = serde_json::json!([user_id]).to_string();
+        let mut connections = connections_of(&self.pool, &ids).await?;
+        Ok(connections.remove(user_id).unwrap_or_default())
     }
 
     /// The user this provider identity is linked to, if any.

@@ -29,16 +29,27 @@ pub(super) fn count_query(
         filter.field == FilterField::Status
             && matches!(filter.comparison, Comparison::Eq | Comparison::Ne)
     });
-    if !by_status {
-        let mut count = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM users"));
-        push_where(&mut count, app_id, list);
-        return count;
+    if by_status {
+        return kept_count(prefix, app_id, list, &list.filters);
     }
+    let mut count = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM users"));
+    push_where(&mut count, app_id, list);
+    count
+}
+
+/// The app's users before the anchor matching `status_filters` (status filters only, or
+/// none), from `user_counts` less the users created at or after the anchor.
+fn kept_count(
+    prefix: &str,
+    app_id: &str,
+    list: &UserListQuery,
+    status_filters: &[Filter],
+) -> QueryBuilder<Sqlite> {
     let mut count = QueryBuilder::<Sqlite>::new(format!(
         "{prefix}SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = "
     ));
     count.push_bind(app_id.to_owned());
-    for filter in &list.filters {
+    for filter in status_filters {
         push_filter(&mut count, app_id, filter);
     }
     count
@@ -46,7 +57,7 @@ pub(super) fn count_query(
         .push_bind(app_id.to_owned())
         .push(" AND created_at >= ")
         .push_bind(list.created_before.0);
-    for filter in &list.filters {
+    for filter in status_filters {
         push_filter(&mut count, app_id, filter);
     }
     count.push(")");
@@ -92,45 +103,35 @@ async fn count_probing(
     list: &UserListQuery,
     probe: i64,
 ) -> Result<i64, sqlx::Error> {
-    let Some((filter, opposite)) = opposite(list) else {
-        return count_query("", app_id, list)
-            .build_query_scalar()
-            .fetch_one(pool)
-            .await;
-    };
-    // `ne:` nearly always selects most users: its other side is tried first.
-    let sides = match filter.comparison {
-        Comparison::Ne => [false, true],
-        _ => [true, false],
-    };
-    for this_side in sides {
-        let mut counted = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM users");
-        if this_side {
-            push_where(&mut counted, app_id, list);
-        } else {
-            push_other_side(&mut counted, app_id, list, filter, opposite);
-        }
-        counted.push(" LIMIT ").push_bind(probe + 1).push(")");
-        let counted: i64 = counted.build_query_scalar().fetch_one(pool).await?;
-        if counted <= probe && this_side {
-            return Ok(counted);
-        }
-        if counted <= probe {
-            let mut total = QueryBuilder::<Sqlite>::new(
-                "SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = ",
-            );
-            total
-                .push_bind(app_id.to_owned())
-                .push(") - (SELECT COUNT(*) FROM users WHERE app_id = ")
-                .push_bind(app_id.to_owned())
-                .push(" AND created_at >= ")
-                .push_bind(list.created_before.0)
-                .push(")");
-            let total: i64 = total.build_query_scalar().fetch_one(pool).await?;
-            return Ok(total - counted);
+    if let Some((filter, opposite)) = opposite(list) {
+        // `ne:` nearly always selects most users: its other side is tried first.
+        let sides = match filter.comparison {
+            Comparison::Ne => [false, true],
+            _ => [true, false],
+        };
+        for this_side in sides {
+            let mut counted =
+                QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM users");
+            if this_side {
+                push_where(&mut counted, app_id, list);
+            } else {
+                push_other_side(&mut counted, app_id, list, filter, opposite);
+            }
+            counted.push(" LIMIT ").push_bind(probe + 1).push(")");
+            let counted: i64 = counted.build_query_scalar().fetch_one(pool).await?;
+            if counted <= probe && this_side {
+                return Ok(counted);
+            }
+            if counted <= probe {
+                let total: i64 = kept_count("", app_id, list, &[])
+                    .build_query_scalar()
+                    .fetch_one(pool)
+                    .await?;
+                return Ok(total - counted);
+            }
         }
     }
-    // Both sides are large: count the filter's.
+    // No opposite, or both sides are large: count the filter's.
     count_query("", app_id, list)
         .build_query_scalar()
         .fetch_one(pool)

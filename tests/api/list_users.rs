@@ -318,16 +318,19 @@ async fn totals_follow_every_write() {
             totals("status=ne:active").await,
         )
     };
+    let create = |email: &'static str| {
+        let app = &app;
+        async move {
+            let body = json!({ "email": email });
+            let reply = app
+                .send(Method::POST, &format!("{SHOP}/users"), KEY, Some(&body))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+            reply.body["user"]["id"].as_str().unwrap().to_owned()
+        }
+    };
     assert_eq!(counts().await, (4, 2, 2));
-    let created = app
-        .send(
-            Method::POST,
-            &format!("{SHOP}/users"),
-            KEY,
-            Some(&json!({"email": "new@example.com"})),
-        )
-        .await;
-    let id = created.body["user"]["id"].as_str().unwrap().to_owned();
+    let id = create("new@example.com").await;
     assert_eq!(counts().await, (5, 3, 2));
     let path = format!("{SHOP}/users/{id}/deactivate");
     let deactivated = app.send(Method::PATCH, &path, KEY, None).await;
@@ -340,16 +343,6 @@ async fn totals_follow_every_write() {
     let reset = "/_emulator/reset?app_id=shopapp00000000000000001";
     app.send(Method::POST, reset, None, None).await;
     assert_eq!(counts().await, (0, 0, 0));
-    let create = |email: &'static str| {
-        let app = &app;
-        async move {
-            let body = json!({ "email": email });
-            let reply = app
-                .send(Method::POST, &format!("{SHOP}/users"), KEY, Some(&body))
-                .await;
-            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
-        }
-    };
     create("again@example.com").await;
     assert_eq!(counts().await, (1, 1, 0));
     // Resetting every app empties the counts too, and they keep counting afterwards.
