@@ -102,11 +102,12 @@ impl<V: Weigh> ReadCache<V> {
     /// Keeps `value` unless the cache was invalidated since `generation` was read, evicting
     /// the least recently used entries past the budget.
     pub(super) fn insert_if_current(&self, generation: u64, key: &str, value: Arc<V>) {
+        // Weighed before the lock: every reader of the cache waits on it.
+        let weight = ENTRY_OVERHEAD + key.len() + value.weight();
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if self.generation.load(Ordering::Acquire) != generation {
             return;
         }
-        let weight = ENTRY_OVERHEAD + key.len() + value.weight();
         entries.bytes += weight;
         if let Some((_, (_, replaced))) = entries.lru.push(key.to_owned(), (value, weight)) {
             entries.bytes -= replaced;
