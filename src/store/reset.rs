@@ -80,7 +80,10 @@ async fn delete_rows(
     Ok(done.rows_affected())
 }
 
-/// Deletes every user and zeroes `user_counts`. The triggers that keep the counts are set
+/// The tables of counts that triggers on `users` keep (migrations 0008 and 0009).
+const KEPT_COUNTS: [&str; 2] = ["user_counts", "user_field_counts"];
+
+/// Deletes every user and empties the counts kept of them. The triggers that keep the counts are set
 /// aside meanwhile (inside the transaction, from their own SQL in the schema): SQLite drops a
 /// table's rows wholesale only when no trigger watches it, and deleting them one by one through
 /// fourteen indexes is what made reset slow.
@@ -96,7 +99,9 @@ async fn delete_every_user(connection: &mut SqliteConnection) -> Result<u64, sql
             .await?;
     }
     let users = delete_rows(connection, "users", None).await?;
-    delete_rows(connection, "user_counts", None).await?;
+    for table in KEPT_COUNTS {
+        delete_rows(connection, table, None).await?;
+    }
     for (_, sql) in triggers {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *connection)

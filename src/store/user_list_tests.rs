@@ -157,7 +157,8 @@ async fn every_order_reads_an_index() {
 }
 
 /// Each filter, in the default order: an equality reads its index in order; a range searches
-/// its index; no count scans users, and the unfiltered and status counts read user_counts.
+/// its index; no count scans users; the unfiltered and status counts read user_counts, and
+/// the other comparisons sum user_field_counts' buckets.
 #[tokio::test]
 async fn filters_search_their_index() {
     let store = Store::open(":memory:").await.unwrap();
@@ -178,7 +179,12 @@ async fn filters_search_their_index() {
         (FilterField::LastLoginAt, time(), "users_by_last_login_at"),
     ];
     for (field, value, index) in filters {
-        for comparison in [Comparison::Eq, Comparison::Gt, Comparison::Lt] {
+        for comparison in [
+            Comparison::Eq,
+            Comparison::Ne,
+            Comparison::Gt,
+            Comparison::Lt,
+        ] {
             let lookup = list(
                 vec![compare(field, comparison, value.clone())],
                 newest_first(),
@@ -196,6 +202,19 @@ async fn filters_search_their_index() {
                     "{field:?} {comparison:?} scans: {steps:#?}"
                 );
             }
+            // Status equality reads the per-status counts; every other comparison sums
+            // buckets, but a time's equality, which only counts its own bucket's users.
+            let kept = match (field, comparison) {
+                (FilterField::Status, Comparison::Eq | Comparison::Ne) => Some("user_counts"),
+                (FilterField::Status, _) => None,
+                (FilterField::LoginCount, _) => Some("user_field_counts"),
+                (_, Comparison::Eq) => None,
+                _ => Some("user_field_counts"),
+            };
+            assert!(
+                kept.is_none_or(|kept| count.iter().any(|step| step.contains(kept))),
+                "{field:?} {comparison:?}: the count does not read {kept:?}: {count:#?}"
+            );
             if comparison == Comparison::Eq && field != FilterField::CreatedAt {
                 assert!(
                     page.iter().any(|step| step.contains(index))
