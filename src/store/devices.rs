@@ -7,6 +7,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
 
 use super::Store;
+use super::social::{CONNECTIONS_JSON, connections_from_json};
 use super::users::{USER_COLUMNS, UserRow};
 use crate::domain::device::{Device, WebAuthnType};
 use crate::domain::timestamp::Timestamp;
@@ -236,14 +237,14 @@ impl Store {
     }
 }
 
-/// Users with their devices (no social connections yet), by id, for a JSON array of ids: a
-/// user row per device, or one with empty device columns.
+/// Users with their devices and social connections, by id, for a JSON array of ids: a user
+/// row per device, or one with empty device columns; the connections in a JSON column.
 pub(super) async fn users_with_devices(
     pool: &sqlx::SqlitePool,
     ids: &str,
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS} FROM users u \
+        "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON} FROM users u \
          LEFT JOIN webauthn_devices d ON d.user_id = u.id \
          WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.id, d.created_at, d.id"
     )))
@@ -258,7 +259,7 @@ pub(super) async fn users_with_devices(
             Entry::Vacant(entry) => entry.insert(UserWithDevices {
                 user: UserRow::from_row(row)?.into_domain()?,
                 devices: Vec::new(),
-                social_connections: Vec::new(),
+                social_connections: connections_from_json(row.try_get("social_connections")?)?,
             }),
         };
         entry.devices.extend(device_from_row(row)?);

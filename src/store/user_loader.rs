@@ -1,5 +1,5 @@
 //! Reads of users by id for the read cache's misses, batched: every miss waiting at the
-//! moment is read by one pair of queries (users with devices, then social connections).
+//! moment is read by one query (users with their devices and social connections).
 //!
 //! Each sqlx query on SQLite costs a few thread hand-offs to its connection's worker thread,
 //! and on two cores those hand-offs, not SQLite, bounded `GET user` for users not in the cache
@@ -106,15 +106,7 @@ async fn read(
     ids: &[&str],
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let ids = serde_json::to_string(ids).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-    let mut users = super::devices::users_with_devices(pool, &ids).await?;
-    if !users.is_empty() {
-        for (id, connections) in super::social::connections_of(pool, &ids).await? {
-            if let Some(user) = users.get_mut(&id) {
-                user.social_connections = connections;
-            }
-        }
-    }
-    Ok(users)
+    super::devices::users_with_devices(pool, &ids).await
 }
 
 #[cfg(test)]
