@@ -38,6 +38,8 @@ pub enum ErrorCode {
     DeviceNotFound,
     ApiKeyNotFound,
     MetadataFieldNotFound,
+    /// Management (events). Emulator: Passage's code for an unknown event is not documented.
+    EventNotFound,
     /// Emulator API only (the inbox): no Passage client reads it.
     MessageNotFound,
     TransactionNotFound,
@@ -83,6 +85,7 @@ impl ErrorCode {
             | Self::ApiKeyNotFound
             | Self::MetadataFieldNotFound
             | Self::MessageNotFound
+            | Self::EventNotFound
             | Self::TransactionNotFound
             | Self::AuthenticatorNotFound
             | Self::RequestNotFound

@@ -3,13 +3,14 @@
 
 use super::common::{deliver, destination};
 use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
 use crate::domain::messages::{self, Envelope, MessageKind};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
-use crate::store::NewMagicLink;
+use crate::store::{EventFlow, NewMagicLink};
 
 const SECRET_LEN: usize = 24;
 
@@ -67,6 +68,8 @@ pub struct LinkOrder<'a> {
     pub language: Option<&'a str>,
     /// Deliver it to the inbox; the Management API may ask for the link only.
     pub send: bool,
+    /// Who asked for the link, for the user's event.
+    pub client: &'a Client,
 }
 
 /// A link just issued: its record and its URL (which holds the secret).
@@ -122,6 +125,24 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
             ttl_seconds: order.ttl_seconds,
             created_at: state.clock.timestamp(),
         })
+        .await?;
+    let action = match order.purpose {
+        Purpose::Register => Action::Register,
+        Purpose::Login => Action::Login,
+        _ => Action::Other,
+    };
+    let flow = EventFlow {
+        app_id: &order.app.id,
+        user_id: &order.user.id,
+        flow_id: Some(&id),
+        method: Method::MagicLink,
+        action,
+        client: order.client,
+        social_login_type: None,
+    };
+    state
+        .store
+        .start_event(flow, state.clock.timestamp())
         .await?;
     if order.send {
         let envelope = Envelope {

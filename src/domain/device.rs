@@ -92,9 +92,13 @@ pub fn default_friendly_name(aaguid: &str, user_agent: Option<&str>) -> String {
     if let Some(name) = authenticator_name(aaguid) {
         return name.to_owned();
     }
-    let Some(agent) = user_agent else {
-        return "Passkey".to_owned();
-    };
+    user_agent
+        .and_then(agent_summary)
+        .unwrap_or_else(|| "Passkey".to_owned())
+}
+
+/// The browser and system a user agent names ("Chrome on macOS"), or either alone.
+pub fn agent_summary(agent: &str) -> Option<String> {
     let browser = [
         ("Edg/", "Edge"),
         ("Firefox/", "Firefox"),
@@ -117,9 +121,9 @@ pub fn default_friendly_name(aaguid: &str, user_agent: Option<&str>) -> String {
     .find(|(marker, _)| agent.contains(marker))
     .map(|(_, name)| *name);
     match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
-        (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) => "Passkey".to_owned(),
+        (Some(browser), Some(system)) => Some(format!("{browser} on {system}")),
+        (Some(name), None) | (None, Some(name)) => Some(name.to_owned()),
+        (None, None) => None,
     }
 }
 

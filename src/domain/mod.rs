@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod device;
+pub mod events;
 pub mod fixtures;
 pub mod identifiers;
 pub mod ids;

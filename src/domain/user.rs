@@ -60,6 +60,8 @@ pub struct UserWithDevices {
     pub user: User,
     pub devices: Vec<Device>,
     pub social_connections: Vec<SocialConnection>,
+    /// The most recent sign-in and registration events, newest first.
+    pub recent_events: Vec<super::events::UserEvent>,
 }
 
 impl UserWithDevices {

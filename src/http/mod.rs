@@ -2,6 +2,7 @@
 //! Passage's error shape, the middleware every request passes, the accept loop. The route
 //! table itself is `crate::router`, above both this and the handlers.
 
+pub mod client;
 mod cors;
 mod edge;
 mod exchange;

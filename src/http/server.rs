@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use axum::serve::Listener;
 use hyper::body::Incoming;
@@ -43,6 +43,7 @@ pub async fn serve<L, S>(
     shutdown: impl Future<Output = ()>,
 ) where
     L: Listener,
+    L::Addr: Clone + Sync,
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,
 {
@@ -58,7 +59,7 @@ pub async fn serve<L, S>(
             },
             () = &mut shutdown => break,
         };
-        let (io, _peer) = tokio::select! {
+        let (io, peer) = tokio::select! {
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
@@ -66,7 +67,11 @@ pub async fn serve<L, S>(
         let service = service
             .clone()
             .map_request(move |request: Request<Incoming>| {
-                request.map(|body| Body::new(TimeoutBody::new(body_timeout, body)))
+                let mut request =
+                    request.map(|body| Body::new(TimeoutBody::new(body_timeout, body)));
+                // The peer's address, for the events ceremonies record (http::client).
+                request.extensions_mut().insert(ConnectInfo(peer.clone()));
+                request
             });
         let mut closing = closing_seen.clone();
         let open = open_seen.clone();

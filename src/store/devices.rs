@@ -7,6 +7,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
 
 use super::Store;
+use super::events::{events_from_json, recent_events_json};
 use super::social::{CONNECTIONS_JSON, connections_from_json};
 use super::users::{USER_COLUMNS, UserRow};
 use crate::domain::device::{Device, WebAuthnType};
@@ -237,16 +238,19 @@ impl Store {
     }
 }
 
-/// Users with their devices and social connections, by id, for a JSON array of ids: a user
-/// row per device, or one with empty device columns; the connections in a JSON column.
+/// Users with their devices, social connections and recent events, by id, for a JSON array of
+/// ids: a user row per device, or one with empty device columns; connections and events in
+/// JSON columns.
 pub(super) async fn users_with_devices(
     pool: &sqlx::SqlitePool,
     ids: &str,
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON} FROM users u \
+        "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON}, {} \
+         FROM users u \
          LEFT JOIN webauthn_devices d ON d.user_id = u.id \
-         WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.id, d.created_at, d.id"
+         WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.id, d.created_at, d.id",
+        recent_events_json()
     )))
     .bind(ids)
     .fetch_all(pool)
@@ -256,11 +260,16 @@ pub(super) async fn users_with_devices(
         let id: String = row.try_get("id")?;
         let entry = match users.entry(id) {
             Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(UserWithDevices {
-                user: UserRow::from_row(row)?.into_domain()?,
-                devices: Vec::new(),
-                social_connections: connections_from_json(row.try_get("social_connections")?)?,
-            }),
+            Entry::Vacant(entry) => {
+                let user = UserRow::from_row(row)?.into_domain()?;
+                let events = row.try_get("recent_events")?;
+                entry.insert(UserWithDevices {
+                    recent_events: events_from_json(events, &user.app_id, &user.id)?,
+                    social_connections: connections_from_json(row.try_get("social_connections")?)?,
+                    devices: Vec::new(),
+                    user,
+                })
+            }
         };
         entry.devices.extend(device_from_row(row)?);
     }

@@ -180,8 +180,28 @@ impl Weigh for UserWithDevices {
                     + text(&connection.provider_identifier)
             })
             .sum();
+        let events: usize = self
+            .recent_events
+            .iter()
+            .map(|event| {
+                std::mem::size_of_val(event)
+                    + [
+                        &event.id,
+                        &event.app_id,
+                        &event.user_id,
+                        &event.event_type,
+                        &event.identifier,
+                        &event.client.ip_addr,
+                        &event.client.user_agent,
+                    ]
+                    .iter()
+                    .map(|field| text(field))
+                    .sum::<usize>()
+            })
+            .sum();
         std::mem::size_of::<Self>()
             + 16
+            + events
             + fields.iter().map(|field| text(field)).sum::<usize>()
             + user.user_metadata.as_ref().map_or(0, object)
             + devices
@@ -296,6 +316,7 @@ mod tests {
             user,
             devices: Vec::new(),
             social_connections: Vec::new(),
+            recent_events: Vec::new(),
         };
         let mut large = small.clone();
         let mut metadata = serde_json::Map::new();

@@ -19,19 +19,17 @@ fn like_pattern(value: &str) -> String {
 }
 
 pub(super) fn push_filter(query: &mut QueryBuilder<Sqlite>, app_id: &str, filter: &Filter) {
-    let operator = match filter.comparison {
-        Comparison::Eq => " = ",
-        Comparison::Ne => " <> ",
-        Comparison::Gt => " > ",
-        Comparison::Lt => " < ",
-        Comparison::Like => " LIKE ",
-        Comparison::NotLike => " NOT LIKE ",
-    };
     let Some(column) = filter.field.column() else {
         return push_identifier_filter(query, app_id, filter);
     };
-    let is_like = matches!(filter.comparison, Comparison::Like | Comparison::NotLike);
-    push_comparison(query, column, operator, &filter.value, is_like);
+    let comparison = filter.comparison;
+    push_comparison(
+        query,
+        column,
+        comparison.operator(),
+        &filter.value,
+        comparison.is_like(),
+    );
 }
 
 /// ` AND <column><operator><value>`.

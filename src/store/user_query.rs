@@ -55,6 +55,24 @@ pub enum Comparison {
     NotLike,
 }
 
+impl Comparison {
+    /// The SQL operator, spaced.
+    pub(super) fn operator(self) -> &'static str {
+        match self {
+            Self::Eq => " = ",
+            Self::Ne => " <> ",
+            Self::Gt => " > ",
+            Self::Lt => " < ",
+            Self::Like => " LIKE ",
+            Self::NotLike => " NOT LIKE ",
+        }
+    }
+
+    pub fn is_like(self) -> bool {
+        matches!(self, Self::Like | Self::NotLike)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilterValue {
     Text(String),

@@ -160,6 +160,29 @@ async fn a_flex_user_registers_and_authenticates() {
         verify_nonce(&app, &done.body["nonce"]).await.body,
         json!({"external_id": "customer-42"})
     );
+    // Each Flex ceremony is a complete event of the user, newest first, found by external id.
+    let user = app
+        .mgmt(Method::GET, &format!("/users/{user_id}"), None)
+        .await;
+    let events: Vec<(&Value, &Value, &Value)> = user.body["user"]["recent_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| (&event["type"], &event["status"], &event["action"]))
+        .collect();
+    let (login, register) = (
+        json!("webauthn.login.completed"),
+        json!("webauthn.register.completed"),
+    );
+    let (complete, log_in, sign_up) = (json!("complete"), json!("login"), json!("register"));
+    assert_eq!(
+        events,
+        vec![
+            (&login, &complete, &log_in),
+            (&login, &complete, &log_in),
+            (&register, &complete, &sign_up)
+        ]
+    );
 
     // A second register transaction for the same external id adds a passkey to that user.
     let laptop = new_authenticator(&app, json!({"algorithm": "EdDSA"})).await;

@@ -15,6 +15,7 @@ mod current_user;
 mod devices;
 mod edges;
 mod emulator;
+mod events;
 mod exec;
 mod faults;
 mod fixture_passkeys;

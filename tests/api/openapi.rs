@@ -37,8 +37,8 @@ async fn the_document_describes_all_three_faces() {
             .filter(|(_, path, _)| path.starts_with(prefix))
             .count()
     };
-    // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex (28).
-    assert_eq!(count("/api/v1/"), 28);
+    // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30).
+    assert_eq!(count("/api/v1/"), 30);
     assert_eq!(count("/auth/v1/"), 47);
     assert_eq!(count("/_emulator/"), 40);
 

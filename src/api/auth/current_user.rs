@@ -1,6 +1,8 @@
 //! The signed-in user (`/currentuser`, bearer auth token): profile, email and phone changes,
 //! devices, metadata (social connections: `current_user_social`).
 
+use crate::domain::events::Client;
+use crate::http::client::RequestClient;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -256,6 +258,7 @@ pub struct UpdateIdentifierRequest {
 pub async fn update_current_user_email(
     State(state): State<AppState>,
     auth: UserAuth,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<UpdateIdentifierRequest>,
 ) -> ApiResult<Json<MagicLinkResponse>> {
     let raw = request.new_email.clone().unwrap_or_default();
@@ -267,6 +270,7 @@ pub async fn update_current_user_email(
         Identifier::Email(email),
         Purpose::ChangeEmail,
         request,
+        &client,
     )
     .await
 }
@@ -287,6 +291,7 @@ pub async fn update_current_user_email(
 pub async fn update_current_user_phone(
     State(state): State<AppState>,
     auth: UserAuth,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<UpdateIdentifierRequest>,
 ) -> ApiResult<Json<MagicLinkResponse>> {
     let raw = request.new_phone.clone().unwrap_or_default();
@@ -298,6 +303,7 @@ pub async fn update_current_user_phone(
         Identifier::Phone(phone),
         Purpose::ChangePhone,
         request,
+        &client,
     )
     .await
 }
@@ -308,6 +314,7 @@ async fn change_identifier(
     identifier: Identifier,
     purpose: Purpose,
     request: UpdateIdentifierRequest,
+    client: &Client,
 ) -> ApiResult<Json<MagicLinkResponse>> {
     if state
         .store
@@ -333,6 +340,7 @@ async fn change_identifier(
             ttl_seconds: auth.app.settings.auth_methods.magic_link.ttl,
             language: request.language.as_deref(),
             send: true,
+            client,
         },
     )
     .await?;

@@ -68,6 +68,7 @@ impl From<UserWithDevices> for CurrentUser {
             user,
             devices,
             social_connections,
+            ..
         } = full;
         Self {
             created_at: user.created_at,

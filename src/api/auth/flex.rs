@@ -1,6 +1,9 @@
 //! Passkey Flex in the browser (Auth API rows 39-42): a ceremony for a transaction the app's
 //! backend opened, answered with a nonce for that backend to verify.
 
+use crate::domain::events::{Action, Method};
+use crate::http::client::RequestClient;
+use crate::store::EventFlow;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -89,6 +92,7 @@ pub async fn register_start(
 pub async fn register_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     headers: HeaderMap,
     ApiJson(request): ApiJson<TransactionFinishRequest>,
 ) -> ApiResult<Json<Nonce>> {
@@ -151,6 +155,16 @@ pub async fn register_finish(
         .store
         .record_login(&app.id, &tx.user_id, None, now)
         .await?;
+    let flow = EventFlow {
+        app_id: &app.id,
+        user_id: &tx.user_id,
+        flow_id: Some(&tx.id),
+        method: Method::Webauthn,
+        action: Action::Register,
+        client: &client,
+        social_login_type: None,
+    };
+    state.store.complete_event(flow, now).await?;
     let nonce = issue_nonce(&state, &app.id, &tx.user_id).await?;
     Ok(Json(Nonce { nonce }))
 }
@@ -219,6 +233,7 @@ pub async fn authenticate_start(
 pub async fn authenticate_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<TransactionFinishRequest>,
 ) -> ApiResult<Json<Nonce>> {
     let app = load_app(&state, &app_id).await?;
@@ -236,6 +251,16 @@ pub async fn authenticate_finish(
         .store
         .record_login(&app.id, &device.user_id, None, now)
         .await?;
+    let flow = EventFlow {
+        app_id: &app.id,
+        user_id: &device.user_id,
+        flow_id: handshake.transaction_id.as_deref(),
+        method: Method::Webauthn,
+        action: Action::Login,
+        client: &client,
+        social_login_type: None,
+    };
+    state.store.complete_event(flow, now).await?;
     let nonce = issue_nonce(&state, &app.id, &device.user_id).await?;
     Ok(Json(Nonce { nonce }))
 }

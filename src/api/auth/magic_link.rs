@@ -6,13 +6,15 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::models::AuthResponse;
-use super::session::{self, Family};
+use super::session::{self, Family, Finished};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::links::{LinkOrder, Purpose, issue_link};
 use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::ids::hash_secret;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
+use crate::http::client::RequestClient;
 use crate::http::extract::{ApiJson, PathApp};
 use crate::store::{MagicLinkRecord, UserChanges, WriteError};
 
@@ -67,6 +69,7 @@ async fn start(
     app_id: &str,
     request: MagicLinkRequest,
     purpose: Purpose,
+    client: &Client,
 ) -> ApiResult<Json<MagicLinkResponse>> {
     let app = load_app(state, app_id).await?;
     check_enabled(&app)?;
@@ -87,6 +90,7 @@ async fn start(
             ttl_seconds: app.settings.auth_methods.magic_link.ttl,
             language: request.language.as_deref(),
             send: true,
+            client,
         },
     )
     .await?;
@@ -109,9 +113,10 @@ async fn start(
 pub async fn register_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<MagicLinkRequest>,
 ) -> ApiResult<(StatusCode, Json<MagicLinkResponse>)> {
-    let response = start(&state, &app_id, request, Purpose::Register).await?;
+    let response = start(&state, &app_id, request, Purpose::Register, &client).await?;
     Ok((StatusCode::CREATED, response))
 }
 
@@ -129,9 +134,10 @@ pub async fn register_magic_link(
 pub async fn login_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<MagicLinkRequest>,
 ) -> ApiResult<Json<MagicLinkResponse>> {
-    start(&state, &app_id, request, Purpose::Login).await
+    start(&state, &app_id, request, Purpose::Login, &client).await
 }
 
 fn invalid_link() -> ApiError {
@@ -157,6 +163,7 @@ fn invalid_link() -> ApiError {
 pub async fn activate_magic_link(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<ActivateMagicLinkRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
@@ -167,16 +174,18 @@ pub async fn activate_magic_link(
         .activate_magic_link(&app.id, &hash_secret(secret), now)
         .await?
         .ok_or_else(invalid_link)?;
-    session_for(&state, &app, &link, true).await
+    session_for(&state, &app, &link, Some(&client)).await
 }
 
-/// A session for the user of an activated link; `first` records the login.
+/// A session for the user of an activated link; the activation (with its client) records
+/// the login, the status poll (none) only gets a session.
 async fn session_for(
     state: &AppState,
     app: &App,
     link: &MagicLinkRecord,
-    first: bool,
+    activation: Option<&Client>,
 ) -> ApiResult<Json<AuthResponse>> {
+    let first = activation.is_some();
     let user = active_user(state, &app.id, &link.user_id).await?;
     if first {
         let now = state.clock.timestamp();
@@ -203,9 +212,17 @@ async fn session_for(
     }
     // The activation is the login; the device that polls the link's status gets a session of
     // its own without counting a second one.
-    let mut auth_result = match first {
-        true => session::log_in(state, app, &user.id, Some(link.channel)).await?,
-        false => session::issue(state, app, &user.id, Family::New).await?,
+    let mut auth_result = match activation {
+        Some(client) => {
+            let action = match link.purpose.as_str() {
+                "register" => Action::Register,
+                "login" => Action::Login,
+                _ => Action::Other,
+            };
+            let finished = Finished::new(Some(&link.id), Method::MagicLink, action, client);
+            session::log_in(state, app, &user.id, Some(link.channel), finished).await?
+        }
+        None => session::issue(state, app, &user.id, Family::New).await?,
     };
     auth_result.redirect_url = link.redirect_url.clone();
     Ok(Json(AuthResponse { auth_result }))
@@ -246,5 +263,5 @@ pub async fn magic_link_status(
             "The magic link has not been activated yet.",
         ));
     }
-    session_for(&state, &app, &link, false).await
+    session_for(&state, &app, &link, None).await
 }

@@ -8,19 +8,21 @@ use serde::Deserialize;
 use time::Duration;
 
 use super::models::{AuthResponse, OneTimePasscodeResponse};
-use super::session::log_in;
+use super::session::{Finished, log_in};
 use crate::api::common::{
     active_user, deliver, destination, identifier, load_app, login_user, registering_user,
 };
 use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::{hash_secret, new_id};
 use crate::domain::messages::{self, Envelope, MessageKind};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
+use crate::http::client::RequestClient;
 use crate::http::extract::{ApiJson, PathApp};
-use crate::store::{NewOtp, OtpOutcome};
+use crate::store::{EventFlow, NewOtp, OtpOutcome};
 
 /// Wrong codes allowed before a passcode dies.
 const MAX_WRONG_CODES: i64 = 5;
@@ -71,6 +73,7 @@ fn code_hash(otp_id: &str, code: &str) -> String {
 pub async fn register_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
     let app = load_app(&state, &app_id).await?;
@@ -78,7 +81,16 @@ pub async fn register_otp(
     let identifier = identifier(&app, &request.identifier)?;
     let user = registering_user(&state, &app, &identifier).await?;
     let kind = MessageKind::RegisterOtp;
-    send_otp(&state, &app, &user, &identifier, kind, request.language).await
+    send_otp(
+        &state,
+        &app,
+        &user,
+        &identifier,
+        kind,
+        request.language,
+        &client,
+    )
+    .await
 }
 
 /// Passage: `login-one-time-passcode`, 201.
@@ -95,6 +107,7 @@ pub async fn register_otp(
 pub async fn login_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
     let app = load_app(&state, &app_id).await?;
@@ -102,7 +115,16 @@ pub async fn login_otp(
     let identifier = identifier(&app, &request.identifier)?;
     let user = login_user(&state, &app, &identifier).await?;
     let kind = MessageKind::LoginOtp;
-    send_otp(&state, &app, &user, &identifier, kind, request.language).await
+    send_otp(
+        &state,
+        &app,
+        &user,
+        &identifier,
+        kind,
+        request.language,
+        &client,
+    )
+    .await
 }
 
 async fn send_otp(
@@ -112,16 +134,17 @@ async fn send_otp(
     identifier: &Identifier,
     kind: MessageKind,
     language: Option<String>,
+    client: &Client,
 ) -> ApiResult<(StatusCode, Json<OneTimePasscodeResponse>)> {
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let otp_id = new_id();
     let now = state.clock.timestamp();
     let ttl = app.settings.auth_methods.otp.ttl;
     let (channel, recipient) = destination(identifier);
-    let purpose = if kind == MessageKind::RegisterOtp {
-        "register"
+    let (purpose, action) = if kind == MessageKind::RegisterOtp {
+        ("register", Action::Register)
     } else {
-        "login"
+        ("login", Action::Login)
     };
     state
         .store
@@ -136,6 +159,16 @@ async fn send_otp(
             expires_at: now.plus(Duration::seconds(ttl)),
         })
         .await?;
+    let flow = EventFlow {
+        app_id: &app.id,
+        user_id: &user.id,
+        flow_id: Some(&otp_id),
+        method: Method::OneTimePasscode,
+        action,
+        client,
+        social_login_type: None,
+    };
+    state.store.start_event(flow, now).await?;
     let language = messages::language(language.as_deref(), &app.settings.default_language);
     let envelope = Envelope {
         app_name: &app.settings.name,
@@ -169,6 +202,7 @@ async fn send_otp(
 pub async fn activate_otp(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<ActivateOtpRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
@@ -203,7 +237,14 @@ pub async fn activate_otp(
         }
     };
     active_user(&state, &app.id, &user_id).await?;
-    let auth_result = log_in(&state, &app, &user_id, Some(channel)).await?;
+    // The passcode's start recorded the event and its action; a login is the fallback only.
+    let finished = Finished::new(
+        Some(&request.otp_id),
+        Method::OneTimePasscode,
+        Action::Login,
+        &client,
+    );
+    let auth_result = log_in(&state, &app, &user_id, Some(channel), finished).await?;
     Ok(Json(AuthResponse { auth_result }))
 }
 

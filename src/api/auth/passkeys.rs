@@ -11,16 +11,20 @@ use super::passkey_models::{
     CurrentUserDevicesStartRequest, LoginWebAuthnStartRequest, RegisterWebAuthnStartRequest,
     WebAuthnFinishRequest, WebAuthnStartResponse,
 };
-use super::session::log_in;
+use super::session::{Finished, log_in};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::passkeys::{
     Purpose, begin, check_enabled, credential_ids, register_device, relying_party, take,
     take_login, verify_assertion,
 };
+use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
+use crate::http::client::RequestClient;
 use crate::http::extract::{ApiJson, PathApp, UserAuth};
+use crate::store::EventFlow;
 use crate::webauthn::{Attachment, start_login, start_registration};
 
 fn attachment(text: Option<&str>) -> ApiResult<Attachment> {
@@ -61,6 +65,7 @@ fn check_user_id(claimed: Option<&str>, expected: &str) -> ApiResult<()> {
 pub async fn register_webauthn_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<RegisterWebAuthnStartRequest>,
 ) -> ApiResult<Json<WebAuthnStartResponse>> {
     let app = load_app(&state, &app_id).await?;
@@ -78,6 +83,15 @@ pub async fn register_webauthn_start(
         Some(&user.id),
         None,
         started,
+    )
+    .await?;
+    start_event(
+        &state,
+        &app,
+        &user.id,
+        &handshake.id,
+        Action::Register,
+        &client,
     )
     .await?;
     Ok(Json(WebAuthnStartResponse {
@@ -101,6 +115,7 @@ pub async fn register_webauthn_start(
 pub async fn register_webauthn_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     headers: HeaderMap,
     ApiJson(request): ApiJson<WebAuthnFinishRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
@@ -119,7 +134,13 @@ pub async fn register_webauthn_finish(
         &headers,
     )
     .await?;
-    let auth_result = log_in(&state, &app, &user.id, None).await?;
+    let finished = Finished::new(
+        Some(&request.handshake_id),
+        Method::Webauthn,
+        Action::Register,
+        &client,
+    );
+    let auth_result = log_in(&state, &app, &user.id, None, finished).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
 
@@ -139,6 +160,7 @@ pub async fn register_webauthn_finish(
 pub async fn login_webauthn_start(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<LoginWebAuthnStartRequest>,
 ) -> ApiResult<Json<WebAuthnStartResponse>> {
     let app = load_app(&state, &app_id).await?;
@@ -161,6 +183,15 @@ pub async fn login_webauthn_start(
     }
     let started = start_login(&rp, Some(&allowed)).map_err(ApiError::internal)?;
     let handshake = begin(&state, &app, Purpose::Login, Some(&user.id), None, started).await?;
+    start_event(
+        &state,
+        &app,
+        &user.id,
+        &handshake.id,
+        Action::Login,
+        &client,
+    )
+    .await?;
     Ok(Json(WebAuthnStartResponse {
         handshake,
         user: Some(models::User::in_handshake(user, true)),
@@ -182,6 +213,7 @@ pub async fn login_webauthn_start(
 pub async fn login_webauthn_finish(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<WebAuthnFinishRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
     let app = load_app(&state, &app_id).await?;
@@ -197,8 +229,38 @@ pub async fn login_webauthn_finish(
     .await?;
     let device =
         verify_assertion(&state, &app, &handshake, &request.handshake_response, code).await?;
-    let auth_result = log_in(&state, &app, &device.user_id, None).await?;
+    let finished = Finished::new(
+        Some(&request.handshake_id),
+        Method::Webauthn,
+        Action::Login,
+        &client,
+    );
+    let auth_result = log_in(&state, &app, &device.user_id, None, finished).await?;
     Ok(Json(AuthResponse { auth_result }))
+}
+
+/// A passkey ceremony begun for a known user: its incomplete event, keyed by the handshake.
+async fn start_event(
+    state: &AppState,
+    app: &App,
+    user_id: &str,
+    handshake_id: &str,
+    action: Action,
+    client: &Client,
+) -> ApiResult<()> {
+    let flow = EventFlow {
+        app_id: &app.id,
+        user_id,
+        flow_id: Some(handshake_id),
+        method: Method::Webauthn,
+        action,
+        client,
+        social_login_type: None,
+    };
+    Ok(state
+        .store
+        .start_event(flow, state.clock.timestamp())
+        .await?)
 }
 
 /// Passage: `add-device-start`, 200: a registration for the signed-in user, excluding the

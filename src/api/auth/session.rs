@@ -6,12 +6,14 @@ use time::Duration;
 
 use super::models::AuthResult;
 use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::ids::{hash_secret, new_id, random_alphanumeric};
+use crate::domain::social::Provider;
 use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens::AuthTokenClaims;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
-use crate::store::NewRefreshToken;
+use crate::store::{EventFlow, NewRefreshToken};
 
 const REFRESH_TOKEN_LEN: usize = 48;
 
@@ -22,20 +24,59 @@ pub enum Family {
     Continue { id: String, expires_at: Timestamp },
 }
 
+/// The ceremony a login finishes, for the user's event.
+#[derive(Debug, Clone, Copy)]
+pub struct Finished<'a> {
+    /// The link, passcode or handshake whose start recorded the event, if any.
+    pub flow_id: Option<&'a str>,
+    pub method: Method,
+    pub action: Action,
+    pub client: &'a Client,
+    pub social_login_type: Option<Provider>,
+}
+
+impl<'a> Finished<'a> {
+    pub fn new(
+        flow_id: Option<&'a str>,
+        method: Method,
+        action: Action,
+        client: &'a Client,
+    ) -> Self {
+        Self {
+            flow_id,
+            method,
+            action,
+            client,
+            social_login_type: None,
+        }
+    }
+}
+
 /// A login that succeeded: counts it on the user (`login_count`, `last_login_at`, the channel
-/// it came through) and issues a new session. Passkeys, passcodes, social logins and the
-/// console's "sign in as" all end here.
+/// it came through), completes the ceremony's event and issues a new session. Passkeys,
+/// passcodes, magic links, social logins and the console's "sign in as" all end here.
 pub async fn log_in(
     state: &AppState,
     app: &App,
     user_id: &str,
     channel: Option<Channel>,
+    finished: Finished<'_>,
 ) -> ApiResult<AuthResult> {
     let now = state.clock.timestamp();
     state
         .store
         .record_login(&app.id, user_id, channel, now)
         .await?;
+    let flow = EventFlow {
+        app_id: &app.id,
+        user_id,
+        flow_id: finished.flow_id,
+        method: finished.method,
+        action: finished.action,
+        client: finished.client,
+        social_login_type: finished.social_login_type,
+    };
+    state.store.complete_event(flow, now).await?;
     issue(state, app, user_id, Family::New).await
 }
 

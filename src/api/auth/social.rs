@@ -2,6 +2,7 @@
 //! provider comes back to `oauth2_callback`, which hands the app a code; `social/token`
 //! exchanges it with the PKCE verifier. Native apps use `social/id_token` instead.
 
+use crate::http::client::RequestClient;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -335,6 +336,7 @@ pub struct CodeQuery {
 pub async fn token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiQuery(query): ApiQuery<CodeQuery>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let app = load_app(&state, &app_id).await?;
@@ -356,5 +358,5 @@ pub async fn token(
             ));
         }
     };
-    respond(&state, &app, &user_id).await
+    respond(&state, &app, &user_id, identity.provider, &client).await
 }

@@ -13,12 +13,14 @@ use super::session;
 use super::social::provider;
 use crate::api::common::{self, load_app};
 use crate::domain::app::App;
+use crate::domain::events::{Action, Client, Method};
 use crate::domain::identifiers::Identifier;
 use crate::domain::provider_tokens;
 use crate::domain::social::{Provider, ProviderIdentity};
 use crate::domain::user::{User, UserStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
+use crate::http::client::RequestClient;
 use crate::http::extract::{ApiJson, PathApp};
 use crate::store::WriteError;
 
@@ -27,8 +29,14 @@ pub(super) async fn respond(
     state: &AppState,
     app: &App,
     user_id: &str,
+    provider: Provider,
+    client: &Client,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
-    let auth_result = session::log_in(state, app, user_id, Some(Channel::Email)).await?;
+    let finished = session::Finished {
+        social_login_type: Some(provider),
+        ..session::Finished::new(None, Method::Social, Action::Login, client)
+    };
+    let auth_result = session::log_in(state, app, user_id, Some(Channel::Email), finished).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }
 
@@ -128,6 +136,7 @@ pub struct IdTokenRequest {
 pub async fn id_token(
     State(state): State<AppState>,
     PathApp(app_id): PathApp,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<IdTokenRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let app = load_app(&state, &app_id).await?;
@@ -162,5 +171,5 @@ pub async fn id_token(
             user.id
         }
     };
-    respond(&state, &app, &user_id).await
+    respond(&state, &app, &user_id, provider, &client).await
 }

@@ -1,6 +1,8 @@
 //! The web console's pages and the few emulator calls only it needs: what this emulator is
 //! (`/info`), which apps it holds (`/apps`), and "sign in as" a user.
 
+use crate::domain::events::{Action, Method};
+use crate::http::client::RequestClient;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -221,9 +223,11 @@ pub async fn list_passkeys(
 pub async fn sign_in(
     State(state): State<AppState>,
     ApiPath((app_id, user_id)): ApiPath<(String, String)>,
+    RequestClient(client): RequestClient,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let app = load_app(&state, &app_id).await?;
     let user = active_user(&state, &app.id, &user_id).await?;
-    let auth_result = session::log_in(&state, &app, &user.id, None).await?;
+    let finished = session::Finished::new(None, Method::Console, Action::Login, &client);
+    let auth_result = session::log_in(&state, &app, &user.id, None, finished).await?;
     Ok((StatusCode::CREATED, Json(AuthResponse { auth_result })))
 }

@@ -9,7 +9,8 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 
-use super::models::{Link, ListPaginatedUsersItem, ListPaginatedUsersResponse, PaginatedLinks};
+use super::models::{ListPaginatedUsersItem, ListPaginatedUsersResponse};
+use super::paging::{DEFAULT_LIMIT, Paged, check_page, integer, operator, parse_order};
 use crate::domain::identifiers::normalize_phone;
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -18,8 +19,6 @@ use crate::http::query::query_pairs;
 use crate::http::{AppState, PublicPrefix};
 use crate::store::{Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery};
 
-const DEFAULT_LIMIT: i64 = 20;
-const MAX_LIMIT: i64 = 500;
 const FILTERS: [(&str, FilterField); 7] = [
     ("identifier", FilterField::Identifier),
     ("id", FilterField::Id),
@@ -30,23 +29,8 @@ const FILTERS: [(&str, FilterField); 7] = [
     ("last_login_at", FilterField::LastLoginAt),
 ];
 
-fn integer(name: &str, value: &str) -> ApiResult<i64> {
-    value
-        .parse()
-        .map_err(|_| ApiError::invalid_request(format!("{name}: `{value}` is not an integer")))
-}
-
 fn parse_filter(name: &str, field: FilterField, raw: &str) -> ApiResult<Filter> {
-    let (comparison, value) = [
-        ("ne:", Comparison::Ne),
-        ("gt:", Comparison::Gt),
-        ("lt:", Comparison::Lt),
-        ("like:", Comparison::Like),
-        ("not_like:", Comparison::NotLike),
-    ]
-    .into_iter()
-    .find_map(|(prefix, comparison)| raw.strip_prefix(prefix).map(|rest| (comparison, rest)))
-    .unwrap_or((Comparison::Eq, raw));
+    let (comparison, value) = operator(raw);
     let is_like = matches!(comparison, Comparison::Like | Comparison::NotLike);
     let value = match field {
         FilterField::Identifier | FilterField::Id => FilterValue::Text(value.to_owned()),
@@ -91,30 +75,13 @@ fn value_text(value: &FilterValue) -> &str {
     }
 }
 
-fn parse_order(value: &str) -> ApiResult<Vec<Order>> {
-    value
-        .split(',')
-        .filter(|part| !part.trim().is_empty())
-        .map(|part| {
-            let (name, direction) = part.trim().split_once(':').unwrap_or((part.trim(), "ASC"));
-            let field = SortField::parse(name).ok_or_else(|| {
-                ApiError::invalid_request(format!(
-                    "order_by: cannot order by `{name}` (id, email, phone, external_id, \
-                     login_count, status, created_at, updated_at, last_login_at)"
-                ))
-            })?;
-            let descending = match direction.to_ascii_uppercase().as_str() {
-                "ASC" => false,
-                "DESC" => true,
-                _ => {
-                    return Err(ApiError::invalid_request(format!(
-                        "order_by: direction `{direction}` must be ASC or DESC"
-                    )));
-                }
-            };
-            Ok(Order { field, descending })
-        })
-        .collect()
+fn parse_users_order(value: &str) -> ApiResult<Vec<Order>> {
+    let fields = "id, email, phone, external_id, login_count, status, created_at, updated_at, \
+                  last_login_at";
+    Ok(parse_order(value, SortField::parse, fields)?
+        .into_iter()
+        .map(|(field, descending)| Order { field, descending })
+        .collect())
 }
 
 /// The query `list_paginated_users` reads, as the OpenAPI document states it.
@@ -174,7 +141,7 @@ pub async fn list_paginated_users(
             "limit" => limit = integer(name, value)?,
             "created_before" => created_before = integer(name, value)?,
             "order_by" => {
-                order = parse_order(value)?;
+                order = parse_users_order(value)?;
                 echoed.push((name.as_str(), value.as_str()));
             }
             _ => {
@@ -188,14 +155,7 @@ pub async fn list_paginated_users(
             }
         }
     }
-    if page < 1 {
-        return Err(ApiError::invalid_request("page: must be 1 or more"));
-    }
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid_request(format!(
-            "limit: must be between 1 and {MAX_LIMIT}"
-        )));
-    }
+    check_page(page, limit)?;
     if order.is_empty() {
         // Emulator: newest first when no order is asked for.
         order.push(Order {
@@ -211,29 +171,16 @@ pub async fn list_paginated_users(
         limit,
     };
     let result = state.store.list_users(&auth.app_id, &query).await?;
-    let last = ((result.total + limit - 1) / limit).max(1);
     let prefix = prefix.map_or("/api/v1", |Extension(PublicPrefix(prefix))| prefix);
-    let href = |target: Option<i64>| Link {
-        href: target.map_or_else(String::new, |target| {
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            query
-                .append_pair("page", &target.to_string())
-                .append_pair("limit", &limit.to_string())
-                .append_pair("created_before", &created_before.to_string());
-            for (name, value) in &echoed {
-                query.append_pair(name, value);
-            }
-            format!("{prefix}/apps/{}/users?{}", auth.app_id, query.finish())
-        }),
-    };
-    // Emulator: a page that does not exist (no next after the last) has an empty href.
-    let links = PaginatedLinks {
-        first: href(Some(1)),
-        last: href(Some(last)),
-        next: href(page.checked_add(1).filter(|next| *next <= last)),
-        previous: href((page > 1).then_some((page - 1).min(last))),
-        this: href(Some(page)),
-    };
+    let links = Paged {
+        path: format!("{prefix}/apps/{}/users", auth.app_id),
+        page,
+        limit,
+        created_before,
+        total: result.total,
+        echoed: &echoed,
+    }
+    .links();
     Ok(Json(ListPaginatedUsersResponse {
         links,
         created_before,

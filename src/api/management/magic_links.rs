@@ -1,6 +1,7 @@
 //! Passage: `create-magic-link` (`POST /apps/{app_id}/magic-links`): a backend asks for a login
 //! or verification link, sent to the user or handed back only.
 
+use crate::http::client::RequestClient;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -106,6 +107,7 @@ pub struct MagicLinkResponse {
 pub async fn create_magic_link(
     State(state): State<AppState>,
     auth: ManagementAuth,
+    RequestClient(client): RequestClient,
     ApiJson(request): ApiJson<CreateMagicLinkRequest>,
 ) -> ApiResult<(StatusCode, Json<MagicLinkResponse>)> {
     let app = state
@@ -189,6 +191,7 @@ pub async fn create_magic_link(
             ttl_seconds: ttl_minutes.saturating_mul(60),
             language: request.language.as_deref(),
             send: request.send,
+            client: &client,
         },
     )
     .await?;

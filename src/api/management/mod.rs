@@ -6,11 +6,13 @@
 mod api_keys;
 mod apps;
 mod devices;
+mod events;
 mod flex;
 mod list_users;
 mod magic_links;
 mod metadata_schema;
 pub mod models;
+mod paging;
 mod users;
 
 face! {
@@ -27,6 +29,8 @@ face! {
     metadata_schema::delete_metadata_field;
     magic_links::create_magic_link;
     list_users::list_paginated_users, users::create_user;
+    events::list_paginated_events;
+    events::get_event;
     users::get_user, users::update_user, users::delete_user;
     users::activate_user;
     users::deactivate_user;

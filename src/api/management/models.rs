@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::domain::app::{App, AppSettings};
 use crate::domain::device::{Device, WebAuthnType};
+use crate::domain::events::UserEvent;
 use crate::domain::metadata::UserMetadataField;
 use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{User, UserStatus, UserWithDevices};
@@ -95,13 +96,30 @@ pub struct UserRecentEvent {
     pub social_login_type: Option<String>,
 }
 
+impl From<UserEvent> for UserRecentEvent {
+    fn from(event: UserEvent) -> Self {
+        Self {
+            status: event.status().to_owned(),
+            user_agent_display: event.user_agent_display(),
+            created_at: event.created_at,
+            completed_at: event.completed_at,
+            id: event.id,
+            ip_addr: event.client.ip_addr,
+            event_type: event.event_type,
+            user_agent: event.client.user_agent,
+            action: event.action.as_str().to_owned(),
+            social_login_type: event.social_login_type.map(|p| p.as_str().to_owned()),
+        }
+    }
+}
+
 /// Passage: `UserInfo` (`PassageUser` in the 3.x SDKs): a `ListPaginatedUsersItem` with the
 /// user's events, social connections and devices.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserInfo {
     #[serde(flatten)]
     pub item: ListPaginatedUsersItem,
-    /// Emulator: events are not recorded; always empty.
+    /// The newest first, at most ten (domain::events::RECENT_EVENTS).
     pub recent_events: Vec<UserRecentEvent>,
     pub social_connections: UserSocialConnections,
     pub webauthn: bool,
@@ -116,10 +134,14 @@ impl From<UserWithDevices> for UserInfo {
             user,
             devices,
             social_connections,
+            recent_events,
         } = full;
         Self {
             item: ListPaginatedUsersItem::from(user),
-            recent_events: Vec::new(),
+            recent_events: recent_events
+                .into_iter()
+                .map(UserRecentEvent::from)
+                .collect(),
             social_connections: social_connections.into(),
             webauthn: !devices.is_empty(),
             webauthn_devices: devices.into_iter().map(WebAuthnDevices::from).collect(),
