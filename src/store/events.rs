@@ -1,7 +1,10 @@
 //! Users' sign-in and registration events (migrations/0010_user_events.sql): recorded when a
-//! ceremony starts for a known user and when it finishes; read back as a user's recent events
+//! ceremony starts for a known user and when it finishes (with the login, in
+//! `Store::record_login`); read back as a user's recent events
 //! (with the user, through the read cache) and as the app's event list.
 
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use super::user_list::push_comparison;
@@ -132,8 +135,37 @@ pub(super) fn events_from_json(
         .collect())
 }
 
-/// The user's identifier for an event: email, else phone, else external id.
-const IDENTIFIER: &str = "COALESCE(NULLIF(email, ''), NULLIF(phone, ''), external_id)";
+/// Records an event of a user of the app (none if the app has no such user); a ceremony id
+/// already recorded keeps its event (`INSERT OR IGNORE` on the unique `flow_id`): a finish
+/// whose start recorded one inserts nothing. The identifier is the user's email, else phone,
+/// else external id. Its arguments: [`bind_event`].
+pub(super) const INSERT_EVENT: &str = "INSERT OR IGNORE INTO user_events (id, app_id, user_id, \
+     flow_id, type, action, identifier, ip_addr, user_agent, social_login_type, created_at, \
+     completed_at) SELECT ?, app_id, id, ?, ?, ?, \
+     COALESCE(NULLIF(email, ''), NULLIF(phone, ''), external_id), ?, ?, ?, ?, ? FROM users \
+     WHERE app_id = ? AND id = ?";
+
+/// Binds [`INSERT_EVENT`]'s arguments after those `query` has.
+pub(super) fn bind_event<'q>(
+    query: Query<'q, Sqlite, SqliteArguments>,
+    flow: EventFlow<'q>,
+    event_type: String,
+    now: Timestamp,
+    completed_at: Option<Timestamp>,
+) -> Query<'q, Sqlite, SqliteArguments> {
+    query
+        .bind(new_id())
+        .bind(flow.flow_id)
+        .bind(event_type)
+        .bind(flow.action.as_str())
+        .bind(&flow.client.ip_addr)
+        .bind(&flow.client.user_agent)
+        .bind(flow.social_login_type.map(Provider::as_str))
+        .bind(now.0)
+        .bind(completed_at.map(|at| at.0))
+        .bind(flow.app_id)
+        .bind(flow.user_id)
+}
 
 impl Store {
     /// A ceremony started for a known user: an incomplete event, found again by the
@@ -147,34 +179,6 @@ impl Store {
             .await
     }
 
-    /// A ceremony finished: completes the event its start recorded, or records a complete one
-    /// when it had none (no user was known at the start, or the ceremony has no start).
-    pub async fn complete_event(
-        &self,
-        flow: EventFlow<'_>,
-        now: Timestamp,
-    ) -> Result<(), sqlx::Error> {
-        let completed = flow.method.completed(flow.action);
-        if let Some(flow_id) = flow.flow_id {
-            let updated = sqlx::query(
-                "UPDATE user_events SET type = ?, completed_at = ? \
-                 WHERE flow_id = ? AND app_id = ? AND user_id = ? AND completed_at IS NULL",
-            )
-            .bind(&completed)
-            .bind(now.0)
-            .bind(flow_id)
-            .bind(flow.app_id)
-            .bind(flow.user_id)
-            .execute(&self.pool)
-            .await?;
-            if updated.rows_affected() > 0 {
-                self.user_changed(flow.user_id);
-                return Ok(());
-            }
-        }
-        self.insert_event(flow, completed, now, Some(now)).await
-    }
-
     async fn insert_event(
         &self,
         flow: EventFlow<'_>,
@@ -182,26 +186,10 @@ impl Store {
         now: Timestamp,
         completed_at: Option<Timestamp>,
     ) -> Result<(), sqlx::Error> {
-        // A ceremony id already recorded (a passcode resent under the same id) keeps its event.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT OR IGNORE INTO user_events (id, app_id, user_id, flow_id, type, action, \
-             identifier, ip_addr, user_agent, social_login_type, created_at, completed_at) \
-             SELECT ?, app_id, id, ?, ?, ?, {IDENTIFIER}, ?, ?, ?, ?, ? FROM users \
-             WHERE app_id = ? AND id = ?"
-        )))
-        .bind(new_id())
-        .bind(flow.flow_id)
-        .bind(event_type)
-        .bind(flow.action.as_str())
-        .bind(&flow.client.ip_addr)
-        .bind(&flow.client.user_agent)
-        .bind(flow.social_login_type.map(Provider::as_str))
-        .bind(now.0)
-        .bind(completed_at.map(|at| at.0))
-        .bind(flow.app_id)
-        .bind(flow.user_id)
-        .execute(&self.pool)
-        .await?;
+        let query = sqlx::query(sqlx::AssertSqlSafe(INSERT_EVENT));
+        bind_event(query, flow, event_type, now, completed_at)
+            .execute(&self.pool)
+            .await?;
         self.user_changed(flow.user_id);
         Ok(())
     }

@@ -151,10 +151,6 @@ pub async fn register_finish(
     )
     .await?;
     state.store.delete_transaction(&app.id, &tx.id).await?;
-    state
-        .store
-        .record_login(&app.id, &tx.user_id, None, now)
-        .await?;
     let flow = EventFlow {
         app_id: &app.id,
         user_id: &tx.user_id,
@@ -164,7 +160,7 @@ pub async fn register_finish(
         client: &client,
         social_login_type: None,
     };
-    state.store.complete_event(flow, now).await?;
+    state.store.record_login(flow, None, now).await?;
     let nonce = issue_nonce(&state, &app.id, &tx.user_id).await?;
     Ok(Json(Nonce { nonce }))
 }
@@ -247,10 +243,6 @@ pub async fn authenticate_finish(
         state.store.delete_transaction(&app.id, tx_id).await?;
     }
     let now = state.clock.timestamp();
-    state
-        .store
-        .record_login(&app.id, &device.user_id, None, now)
-        .await?;
     let flow = EventFlow {
         app_id: &app.id,
         user_id: &device.user_id,
@@ -260,7 +252,7 @@ pub async fn authenticate_finish(
         client: &client,
         social_login_type: None,
     };
-    state.store.complete_event(flow, now).await?;
+    state.store.record_login(flow, None, now).await?;
     let nonce = issue_nonce(&state, &app.id, &device.user_id).await?;
     Ok(Json(Nonce { nonce }))
 }

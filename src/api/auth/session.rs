@@ -63,10 +63,6 @@ pub async fn log_in(
     finished: Finished<'_>,
 ) -> ApiResult<AuthResult> {
     let now = state.clock.timestamp();
-    state
-        .store
-        .record_login(&app.id, user_id, channel, now)
-        .await?;
     let flow = EventFlow {
         app_id: &app.id,
         user_id,
@@ -76,7 +72,7 @@ pub async fn log_in(
         client: finished.client,
         social_login_type: finished.social_login_type,
     };
-    state.store.complete_event(flow, now).await?;
+    state.store.record_login(flow, channel, now).await?;
     issue(state, app, user_id, Family::New).await
 }
 

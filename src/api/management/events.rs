@@ -116,11 +116,37 @@ fn parse_filter(name: &str, field: EventField, raw: &str) -> ApiResult<EventFilt
     })
 }
 
+/// The query `list_paginated_events` reads, as the OpenAPI document states it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListEventsParams {
+    /// 1 or more.
+    #[param(minimum = 1)]
+    page: Option<i64>,
+    /// Between 1 and 500.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
+    /// Unix seconds: the anchor the pages are counted from.
+    created_before: Option<i64>,
+    /// `field:ASC` or `field:DESC`, comma-separated.
+    order_by: Option<String>,
+    id: Option<String>,
+    identifier: Option<String>,
+    user_id: Option<String>,
+    /// `webauthn.login.completed`, `magic_link.completed`, ...
+    r#type: Option<String>,
+    ip_addr: Option<String>,
+    user_agent: Option<String>,
+    created_at: Option<String>,
+}
+
 /// Passage: `list-paginated-events`: newest first unless ordered otherwise.
 #[utoipa::path(
     get,
     path = "/apps/{app_id}/events",
     tag = "management",
+    params(ListEventsParams),
     responses(
         (status = 200, description = "One page of events.", body = ListPaginatedEventsResponse),
     ),
