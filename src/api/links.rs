@@ -109,6 +109,20 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
     let id = new_id();
     let (channel, recipient) = destination(order.identifier);
     let settings = &order.app.settings;
+    let action = match order.purpose {
+        Purpose::Register => Action::Register,
+        Purpose::Login => Action::Login,
+        _ => Action::Other,
+    };
+    let event = EventFlow {
+        app_id: &order.app.id,
+        user_id: &order.user.id,
+        flow_id: Some(&id),
+        method: Method::MagicLink,
+        action,
+        client: order.client,
+        social_login_type: None,
+    };
     state
         .store
         .insert_magic_link(&NewMagicLink {
@@ -124,25 +138,8 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
             redirect_url: order.redirect_url.unwrap_or(&settings.redirect_url),
             ttl_seconds: order.ttl_seconds,
             created_at: state.clock.timestamp(),
+            event: Some(event),
         })
-        .await?;
-    let action = match order.purpose {
-        Purpose::Register => Action::Register,
-        Purpose::Login => Action::Login,
-        _ => Action::Other,
-    };
-    let flow = EventFlow {
-        app_id: &order.app.id,
-        user_id: &order.user.id,
-        flow_id: Some(&id),
-        method: Method::MagicLink,
-        action,
-        client: order.client,
-        social_login_type: None,
-    };
-    state
-        .store
-        .start_event(flow, state.clock.timestamp())
         .await?;
     if order.send {
         let envelope = Envelope {

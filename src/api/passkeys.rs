@@ -2,6 +2,8 @@
 //! Passkey Flex): handshakes kept until their finish call, credentials becoming devices, and
 //! assertions checked against the device they name.
 
+use crate::domain::events::{Action, Client, Method};
+use crate::store::EventFlow;
 use axum::http::HeaderMap;
 use axum::http::header::USER_AGENT;
 use base64::Engine;
@@ -100,8 +102,54 @@ pub async fn begin(
     transaction_id: Option<&str>,
     started: webauthn::Started,
 ) -> ApiResult<Handshake> {
+    keep(state, app, purpose, user_id, transaction_id, started, None).await
+}
+
+/// [`begin`] for a known user, recording the ceremony's start event (`action`, from
+/// `client`) with the handshake.
+pub async fn begin_for(
+    state: &AppState,
+    app: &App,
+    purpose: Purpose,
+    user_id: &str,
+    started: webauthn::Started,
+    (action, client): (Action, &Client),
+) -> ApiResult<Handshake> {
+    let event = (action, client);
+    keep(
+        state,
+        app,
+        purpose,
+        Some(user_id),
+        None,
+        started,
+        Some(event),
+    )
+    .await
+}
+
+async fn keep(
+    state: &AppState,
+    app: &App,
+    purpose: Purpose,
+    user_id: Option<&str>,
+    transaction_id: Option<&str>,
+    started: webauthn::Started,
+    event: Option<(Action, &Client)>,
+) -> ApiResult<Handshake> {
     let id = new_id();
     let now = state.clock.timestamp();
+    let event = event
+        .zip(user_id)
+        .map(|((action, client), user_id)| EventFlow {
+            app_id: &app.id,
+            user_id,
+            flow_id: Some(&id),
+            method: Method::Webauthn,
+            action,
+            client,
+            social_login_type: None,
+        });
     let handshake = NewHandshake {
         id: &id,
         app_id: &app.id,
@@ -111,6 +159,7 @@ pub async fn begin(
         state: &started.state,
         created_at: now,
         expires_at: now.plus(HANDSHAKE_TTL),
+        event,
     };
     state.store.insert_handshake(&handshake).await?;
     Ok(Handshake {

@@ -135,6 +135,14 @@ pub(super) fn events_from_json(
         .collect())
 }
 
+/// `; ` and [`INSERT_EVENT`] when a ceremony's insert records its start event too.
+pub(super) fn and_event(insert: &str, event: bool) -> String {
+    match event {
+        true => format!("{insert}; {INSERT_EVENT}"),
+        false => insert.to_owned(),
+    }
+}
+
 /// Records an event of a user of the app (none if the app has no such user); a ceremony id
 /// already recorded keeps its event (`INSERT OR IGNORE` on the unique `flow_id`): a finish
 /// whose start recorded one inserts nothing. The identifier is the user's email, else phone,
@@ -168,26 +176,22 @@ pub(super) fn bind_event<'q>(
 }
 
 impl Store {
-    /// A ceremony started for a known user: an incomplete event, found again by the
-    /// ceremony's id when it finishes. Nothing is recorded for a user the app does not have.
-    pub async fn start_event(
+    /// Runs a ceremony's insert (`sql`, its arguments already bound to `query`) and, for a
+    /// ceremony started for a known user, records its incomplete event in the same round
+    /// trip: found again by the ceremony's id when it finishes (`record_login`). Nothing is
+    /// recorded for a user the app does not have.
+    pub(super) async fn insert_starting<'q>(
         &self,
-        flow: EventFlow<'_>,
+        query: Query<'q, Sqlite, SqliteArguments>,
+        event: Option<EventFlow<'q>>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        self.insert_event(flow, flow.method.initiated(flow.action), now, None)
-            .await
-    }
-
-    async fn insert_event(
-        &self,
-        flow: EventFlow<'_>,
-        event_type: String,
-        now: Timestamp,
-        completed_at: Option<Timestamp>,
-    ) -> Result<(), sqlx::Error> {
-        let query = sqlx::query(sqlx::AssertSqlSafe(INSERT_EVENT));
-        bind_event(query, flow, event_type, now, completed_at)
+        let Some(flow) = event else {
+            query.execute(&self.pool).await?;
+            return Ok(());
+        };
+        let initiated = flow.method.initiated(flow.action);
+        bind_event(query, flow, initiated, now, None)
             .execute(&self.pool)
             .await?;
         self.user_changed(flow.user_id);

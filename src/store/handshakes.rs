@@ -1,5 +1,6 @@
 //! WebAuthn handshakes and Passkey Flex transactions and nonces: each is used at most once.
 
+use super::events::{EventFlow, and_event};
 use sqlx::FromRow;
 
 use super::Store;
@@ -16,6 +17,8 @@ pub struct NewHandshake<'a> {
     pub state: &'a [u8],
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The ceremony's start event, for a known user.
+    pub event: Option<EventFlow<'a>>,
 }
 
 /// A handshake as finish takes it (and thereby deletes it).
@@ -52,22 +55,23 @@ pub struct Transaction {
 
 impl Store {
     pub async fn insert_handshake(&self, handshake: &NewHandshake<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let sql = and_event(
             "INSERT INTO webauthn_handshakes \
                (id, app_id, purpose, user_id, transaction_id, state, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(handshake.id)
-        .bind(handshake.app_id)
-        .bind(handshake.purpose)
-        .bind(handshake.user_id)
-        .bind(handshake.transaction_id)
-        .bind(handshake.state)
-        .bind(handshake.created_at.0)
-        .bind(handshake.expires_at.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            handshake.event.is_some(),
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(handshake.id)
+            .bind(handshake.app_id)
+            .bind(handshake.purpose)
+            .bind(handshake.user_id)
+            .bind(handshake.transaction_id)
+            .bind(handshake.state)
+            .bind(handshake.created_at.0)
+            .bind(handshake.expires_at.0);
+        self.insert_starting(query, handshake.event, handshake.created_at)
+            .await
     }
 
     /// Takes a handshake out: of two concurrent finish calls only one gets it.

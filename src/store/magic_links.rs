@@ -1,5 +1,6 @@
 //! Magic links: issued, activated at most once, polled by the device that asked for them.
 
+use super::events::{EventFlow, and_event};
 use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
@@ -20,6 +21,8 @@ pub struct NewMagicLink<'a> {
     pub redirect_url: &'a str,
     pub ttl_seconds: i64,
     pub created_at: Timestamp,
+    /// The link's start event.
+    pub event: Option<EventFlow<'a>>,
 }
 
 /// A stored link (without its secret).
@@ -45,30 +48,31 @@ const COLUMNS: &str = "id, app_id, user_id, purpose, channel, identifier, new_id
 
 impl Store {
     pub async fn insert_magic_link(&self, link: &NewMagicLink<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let sql = and_event(
             "INSERT INTO magic_links (id, app_id, user_id, secret_hash, purpose, channel, \
                identifier, new_identifier, redirect_url, ttl_seconds, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(link.id)
-        .bind(link.app_id)
-        .bind(link.user_id)
-        .bind(link.secret_hash)
-        .bind(link.purpose)
-        .bind(link.channel.identifier_kind())
-        .bind(link.identifier)
-        .bind(link.new_identifier)
-        .bind(link.redirect_url)
-        .bind(link.ttl_seconds)
-        .bind(link.created_at.0)
-        .bind(
-            link.created_at
-                .0
-                .saturating_add(link.ttl_seconds.saturating_mul(1_000_000)),
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            link.event.is_some(),
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(link.id)
+            .bind(link.app_id)
+            .bind(link.user_id)
+            .bind(link.secret_hash)
+            .bind(link.purpose)
+            .bind(link.channel.identifier_kind())
+            .bind(link.identifier)
+            .bind(link.new_identifier)
+            .bind(link.redirect_url)
+            .bind(link.ttl_seconds)
+            .bind(link.created_at.0)
+            .bind(
+                link.created_at
+                    .0
+                    .saturating_add(link.ttl_seconds.saturating_mul(1_000_000)),
+            );
+        self.insert_starting(query, link.event, link.created_at)
+            .await
     }
 
     /// Activates the live link with this secret, in one statement, so that of any number of

@@ -1,5 +1,6 @@
 //! One-time passcodes: issued, then redeemed at most once, with a bounded number of wrong tries.
 
+use super::events::{EventFlow, and_event};
 use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
@@ -17,6 +18,8 @@ pub struct NewOtp<'a> {
     pub channel: Channel,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The passcode's start event.
+    pub event: Option<EventFlow<'a>>,
 }
 
 /// What an activation attempt found.
@@ -48,21 +51,21 @@ struct State {
 
 impl Store {
     pub async fn insert_otp(&self, otp: &NewOtp<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        let sql = and_event(
             "INSERT INTO otps (id, app_id, user_id, code_hash, purpose, channel, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(otp.id)
-        .bind(otp.app_id)
-        .bind(otp.user_id)
-        .bind(otp.code_hash)
-        .bind(otp.purpose)
-        .bind(otp.channel.identifier_kind())
-        .bind(otp.created_at.0)
-        .bind(otp.expires_at.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+            otp.event.is_some(),
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(otp.id)
+            .bind(otp.app_id)
+            .bind(otp.user_id)
+            .bind(otp.code_hash)
+            .bind(otp.purpose)
+            .bind(otp.channel.identifier_kind())
+            .bind(otp.created_at.0)
+            .bind(otp.expires_at.0);
+        self.insert_starting(query, otp.event, otp.created_at).await
     }
 
     /// Spends the passcode if `code_hash` matches, in one statement, so that of any number of

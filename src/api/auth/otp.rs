@@ -146,6 +146,15 @@ async fn send_otp(
     } else {
         ("login", Action::Login)
     };
+    let event = EventFlow {
+        app_id: &app.id,
+        user_id: &user.id,
+        flow_id: Some(&otp_id),
+        method: Method::OneTimePasscode,
+        action,
+        client,
+        social_login_type: None,
+    };
     state
         .store
         .insert_otp(&NewOtp {
@@ -157,18 +166,10 @@ async fn send_otp(
             channel,
             created_at: now,
             expires_at: now.plus(Duration::seconds(ttl)),
+            event: Some(event),
         })
         .await?;
-    let flow = EventFlow {
-        app_id: &app.id,
-        user_id: &user.id,
-        flow_id: Some(&otp_id),
-        method: Method::OneTimePasscode,
-        action,
-        client,
-        social_login_type: None,
-    };
-    state.store.start_event(flow, now).await?;
+
     let language = messages::language(language.as_deref(), &app.settings.default_language);
     let envelope = Envelope {
         app_name: &app.settings.name,

@@ -14,17 +14,15 @@ use super::passkey_models::{
 use super::session::{Finished, log_in};
 use crate::api::common::{active_user, identifier, load_app, login_user, registering_user};
 use crate::api::passkeys::{
-    Purpose, begin, check_enabled, credential_ids, register_device, relying_party, take,
+    Purpose, begin, begin_for, check_enabled, credential_ids, register_device, relying_party, take,
     take_login, verify_assertion,
 };
-use crate::domain::app::App;
-use crate::domain::events::{Action, Client, Method};
+use crate::domain::events::{Action, Method};
 use crate::domain::user::User;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 use crate::http::client::RequestClient;
 use crate::http::extract::{ApiJson, PathApp, UserAuth};
-use crate::store::EventFlow;
 use crate::webauthn::{Attachment, start_login, start_registration};
 
 fn attachment(text: Option<&str>) -> ApiResult<Attachment> {
@@ -76,24 +74,8 @@ pub async fn register_webauthn_start(
     let rp = relying_party(&app)?;
     let started = start_registration(&rp, &user.id, account_name(&user), &[], attachment)
         .map_err(ApiError::internal)?;
-    let handshake = begin(
-        &state,
-        &app,
-        Purpose::Register,
-        Some(&user.id),
-        None,
-        started,
-    )
-    .await?;
-    start_event(
-        &state,
-        &app,
-        &user.id,
-        &handshake.id,
-        Action::Register,
-        &client,
-    )
-    .await?;
+    let event = (Action::Register, &client);
+    let handshake = begin_for(&state, &app, Purpose::Register, &user.id, started, event).await?;
     Ok(Json(WebAuthnStartResponse {
         handshake,
         user: Some(models::User::in_handshake(user, false)),
@@ -182,16 +164,8 @@ pub async fn login_webauthn_start(
         return Err(ApiError::user_has_no_passkeys());
     }
     let started = start_login(&rp, Some(&allowed)).map_err(ApiError::internal)?;
-    let handshake = begin(&state, &app, Purpose::Login, Some(&user.id), None, started).await?;
-    start_event(
-        &state,
-        &app,
-        &user.id,
-        &handshake.id,
-        Action::Login,
-        &client,
-    )
-    .await?;
+    let event = (Action::Login, &client);
+    let handshake = begin_for(&state, &app, Purpose::Login, &user.id, started, event).await?;
     Ok(Json(WebAuthnStartResponse {
         handshake,
         user: Some(models::User::in_handshake(user, true)),
@@ -237,30 +211,6 @@ pub async fn login_webauthn_finish(
     );
     let auth_result = log_in(&state, &app, &device.user_id, None, finished).await?;
     Ok(Json(AuthResponse { auth_result }))
-}
-
-/// A passkey ceremony begun for a known user: its incomplete event, keyed by the handshake.
-async fn start_event(
-    state: &AppState,
-    app: &App,
-    user_id: &str,
-    handshake_id: &str,
-    action: Action,
-    client: &Client,
-) -> ApiResult<()> {
-    let flow = EventFlow {
-        app_id: &app.id,
-        user_id,
-        flow_id: Some(handshake_id),
-        method: Method::Webauthn,
-        action,
-        client,
-        social_login_type: None,
-    };
-    Ok(state
-        .store
-        .start_event(flow, state.clock.timestamp())
-        .await?)
 }
 
 /// Passage: `add-device-start`, 200: a registration for the signed-in user, excluding the
