@@ -113,9 +113,8 @@ pub async fn begin_for(
     purpose: Purpose,
     user_id: &str,
     started: webauthn::Started,
-    (action, client): (Action, &Client),
+    event: (Action, &Client),
 ) -> ApiResult<Handshake> {
-    let event = (action, client);
     keep(
         state,
         app,

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde::Serialize;
 
-use super::paging::{DEFAULT_LIMIT, Paged, check_page, integer, operator, parse_order};
+use super::paging::{ListRequest, operator, parse_order};
 use crate::domain::events::UserEvent;
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -158,53 +158,29 @@ pub async fn list_paginated_events(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ListPaginatedEventsResponse>> {
     let pairs = query_pairs(raw.as_deref());
-    let (mut page, mut limit) = (1, DEFAULT_LIMIT);
-    // Emulator: as the user list, the default anchor is the next whole second.
-    let mut created_before = state.clock.timestamp().unix_seconds() + 1;
-    let (mut order, mut filters, mut echoed) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, value) in &pairs {
-        match name.as_str() {
-            "page" => page = integer(name, value)?,
-            "limit" => limit = integer(name, value)?,
-            "created_before" => created_before = integer(name, value)?,
-            "order_by" => {
-                let fields = "id, identifier, user_id, type, ip_addr, user_agent, created_at";
-                order = parse_order(value, field, fields)?;
-                echoed.push((name.as_str(), value.as_str()));
-            }
-            _ => {
-                if let Some(field) = field(name).filter(|_| !value.is_empty()) {
-                    filters.push(parse_filter(name, field, value)?);
-                    echoed.push((name.as_str(), value.as_str()));
-                }
-            }
-        }
-    }
-    check_page(page, limit)?;
+    let fields = "id, identifier, user_id, type, ip_addr, user_agent, created_at";
+    let mut request = ListRequest::read(
+        &pairs,
+        state.clock.timestamp().unix_seconds(),
+        |value| parse_order(value, field, fields),
+        |name, value| Some(parse_filter(name, field(name)?, value)),
+    )?;
     let query = EventListQuery {
-        filters,
-        order,
-        created_before: Timestamp::from_unix_seconds(created_before),
-        page,
-        limit,
+        filters: std::mem::take(&mut request.filters),
+        order: std::mem::take(&mut request.order),
+        created_before: Timestamp::from_unix_seconds(request.created_before),
+        page: request.page,
+        limit: request.limit,
     };
     let (events, total) = state.store.list_events(&auth.app_id, &query).await?;
     let prefix = prefix.map_or("/api/v1", |Extension(PublicPrefix(prefix))| prefix);
-    let links = Paged {
-        path: format!("{prefix}/apps/{}/events", auth.app_id),
-        page,
-        limit,
-        created_before,
-        total,
-        echoed: &echoed,
-    }
-    .links();
+    let links = request.links(&format!("{prefix}/apps/{}/events", auth.app_id), total);
     Ok(Json(ListPaginatedEventsResponse {
         links,
-        created_before,
+        created_before: request.created_before,
         events: events.into_iter().map(EventInfo::from).collect(),
-        limit,
-        page,
+        limit: request.limit,
+        page: request.page,
         total_events: total,
     }))
 }

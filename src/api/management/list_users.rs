@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 
 use super::models::{ListPaginatedUsersItem, ListPaginatedUsersResponse};
-use super::paging::{DEFAULT_LIMIT, Paged, check_page, integer, operator, parse_order};
+use super::paging::{ListRequest, integer, operator, parse_order};
 use crate::domain::identifiers::normalize_phone;
 use crate::domain::timestamp::Timestamp;
 use crate::error::{ApiError, ApiResult};
@@ -127,35 +127,16 @@ pub async fn list_paginated_users(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ListPaginatedUsersResponse>> {
     let pairs = query_pairs(raw.as_deref());
-    let mut page = 1;
-    let mut limit = DEFAULT_LIMIT;
-    // Emulator: the default anchor is the next whole second, so users created this second are
-    // listed and the echoed anchor selects the same users on every page.
-    let mut created_before = state.clock.timestamp().unix_seconds() + 1;
-    let mut order = Vec::new();
-    let mut filters = Vec::new();
-    let mut echoed = Vec::new();
-    for (name, value) in &pairs {
-        match name.as_str() {
-            "page" => page = integer(name, value)?,
-            "limit" => limit = integer(name, value)?,
-            "created_before" => created_before = integer(name, value)?,
-            "order_by" => {
-                order = parse_users_order(value)?;
-                echoed.push((name.as_str(), value.as_str()));
-            }
-            _ => {
-                let Some((_, field)) = FILTERS.iter().find(|(known, _)| known == name) else {
-                    continue;
-                };
-                if !value.is_empty() {
-                    filters.push(parse_filter(name, *field, value)?);
-                    echoed.push((name.as_str(), value.as_str()));
-                }
-            }
-        }
-    }
-    check_page(page, limit)?;
+    let mut request = ListRequest::read(
+        &pairs,
+        state.clock.timestamp().unix_seconds(),
+        parse_users_order,
+        |name, value| {
+            let (_, field) = FILTERS.iter().find(|(known, _)| *known == name)?;
+            Some(parse_filter(name, *field, value))
+        },
+    )?;
+    let mut order = std::mem::take(&mut request.order);
     if order.is_empty() {
         // Emulator: newest first when no order is asked for.
         order.push(Order {
@@ -164,28 +145,23 @@ pub async fn list_paginated_users(
         });
     }
     let query = UserListQuery {
-        filters,
+        filters: std::mem::take(&mut request.filters),
         order,
-        created_before: Timestamp::from_unix_seconds(created_before),
-        page,
-        limit,
+        created_before: Timestamp::from_unix_seconds(request.created_before),
+        page: request.page,
+        limit: request.limit,
     };
     let result = state.store.list_users(&auth.app_id, &query).await?;
     let prefix = prefix.map_or("/api/v1", |Extension(PublicPrefix(prefix))| prefix);
-    let links = Paged {
-        path: format!("{prefix}/apps/{}/users", auth.app_id),
-        page,
-        limit,
-        created_before,
-        total: result.total,
-        echoed: &echoed,
-    }
-    .links();
+    let links = request.links(
+        &format!("{prefix}/apps/{}/users", auth.app_id),
+        result.total,
+    );
     Ok(Json(ListPaginatedUsersResponse {
         links,
-        created_before,
-        limit,
-        page,
+        created_before: request.created_before,
+        limit: request.limit,
+        page: request.page,
         total_users: result.total,
         users: result
             .users

@@ -5,7 +5,7 @@ use super::models::{Link, PaginatedLinks};
 use crate::error::{ApiError, ApiResult};
 use crate::store::Comparison;
 
-pub const DEFAULT_LIMIT: i64 = 20;
+const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 500;
 
 pub fn integer(name: &str, value: &str) -> ApiResult<i64> {
@@ -56,7 +56,7 @@ pub fn parse_order<F>(
 }
 
 /// `page` from 1, `limit` from 1 to 500.
-pub fn check_page(page: i64, limit: i64) -> ApiResult<()> {
+fn check_page(page: i64, limit: i64) -> ApiResult<()> {
     if page < 1 {
         return Err(ApiError::invalid_request("page: must be 1 or more"));
     }
@@ -68,33 +68,76 @@ pub fn check_page(page: i64, limit: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// A page's place in the list, for its links.
-pub struct Paged<'a> {
-    /// `{prefix}/apps/{app_id}/users`, without a query.
-    pub path: String,
+/// What a paged list's query asks for: `page`, `limit`, `created_before`, `order_by` and the
+/// list's filters (each parsed by the list's own functions), and what its links repeat.
+pub struct ListRequest<'a, O, F> {
     pub page: i64,
     pub limit: i64,
+    /// Unix seconds: only what was created before it is listed.
     pub created_before: i64,
-    pub total: i64,
+    pub order: Vec<O>,
+    pub filters: Vec<F>,
     /// The order and filters asked for, repeated in every link.
-    pub echoed: &'a [(&'a str, &'a str)],
+    echoed: Vec<(&'a str, &'a str)>,
 }
 
-impl Paged<'_> {
+impl<'a, O, F> ListRequest<'a, O, F> {
+    /// Reads `pairs`; `filter` answers `None` for a name that is not one of the list's
+    /// filters (ignored, as are filters given empty).
+    pub fn read(
+        pairs: &'a [(String, String)],
+        now_seconds: i64,
+        order: impl Fn(&str) -> ApiResult<Vec<O>>,
+        filter: impl Fn(&str, &str) -> Option<ApiResult<F>>,
+    ) -> ApiResult<Self> {
+        let mut request = Self {
+            page: 1,
+            limit: DEFAULT_LIMIT,
+            // Emulator: the default anchor is the next whole second, so what was created this
+            // second is listed and the echoed anchor selects the same rows on every page.
+            created_before: now_seconds + 1,
+            order: Vec::new(),
+            filters: Vec::new(),
+            echoed: Vec::new(),
+        };
+        for (name, value) in pairs {
+            match name.as_str() {
+                "page" => request.page = integer(name, value)?,
+                "limit" => request.limit = integer(name, value)?,
+                "created_before" => request.created_before = integer(name, value)?,
+                "order_by" => {
+                    request.order = order(value)?;
+                    request.echoed.push((name.as_str(), value.as_str()));
+                }
+                _ if value.is_empty() => {}
+                _ => {
+                    if let Some(parsed) = filter(name, value) {
+                        request.filters.push(parsed?);
+                        request.echoed.push((name.as_str(), value.as_str()));
+                    }
+                }
+            }
+        }
+        check_page(request.page, request.limit)?;
+        Ok(request)
+    }
+
+    /// The `_links` of this page of a list at `path` (`{prefix}/apps/{app_id}/users`, no
+    /// query) selecting `total` rows.
     // Emulator: a page that does not exist (no next after the last) has an empty href.
-    pub fn links(&self) -> PaginatedLinks {
-        let last = ((self.total + self.limit - 1) / self.limit).max(1);
+    pub fn links(&self, path: &str, total: i64) -> PaginatedLinks {
+        let last = ((total + self.limit - 1) / self.limit).max(1);
         let page = self.page;
         PaginatedLinks {
-            first: self.href(Some(1)),
-            last: self.href(Some(last)),
-            next: self.href(page.checked_add(1).filter(|next| *next <= last)),
-            previous: self.href((page > 1).then_some((page - 1).min(last))),
-            this: self.href(Some(page)),
+            first: self.href(path, Some(1)),
+            last: self.href(path, Some(last)),
+            next: self.href(path, page.checked_add(1).filter(|next| *next <= last)),
+            previous: self.href(path, (page > 1).then_some((page - 1).min(last))),
+            this: self.href(path, Some(page)),
         }
     }
 
-    fn href(&self, target: Option<i64>) -> Link {
+    fn href(&self, path: &str, target: Option<i64>) -> Link {
         Link {
             href: target.map_or_else(String::new, |target| {
                 let mut query = form_urlencoded::Serializer::new(String::new());
@@ -102,10 +145,10 @@ impl Paged<'_> {
                     .append_pair("page", &target.to_string())
                     .append_pair("limit", &self.limit.to_string())
                     .append_pair("created_before", &self.created_before.to_string());
-                for (name, value) in self.echoed {
+                for (name, value) in &self.echoed {
                     query.append_pair(name, value);
                 }
-                format!("{}?{}", self.path, query.finish())
+                format!("{path}?{}", query.finish())
             }),
         }
     }
