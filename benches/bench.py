@@ -6,6 +6,7 @@ npm tarball and wheel sizes, startEmulator() and start() to ready), with the mac
 date.
 
 Usage: python3 benches/bench.py [--all] [--runs 30] [--duration 10] [--connections 32]
+       python3 benches/bench.py --scale 1000,100000 | --state 1000,10000
 Needs: a release build (this script runs `cargo build --release`), and `wrk` on PATH
 (Debian: apt-get install wrk); with --all also node, npm and maturin (pip install maturin). Everything runs on 127.0.0.1 and stops by itself.
 """
@@ -120,6 +121,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--all", action="store_true", help="also the cargo benches and the image size")
     parser.add_argument("--scale", help="comma-separated user counts, e.g. 1000,100000: the scale table (benches/scale.py) instead")
+    parser.add_argument("--state", help="comma-separated user counts, e.g. 1000,10000: snapshot, restore, export and import (benches/state.py) instead")
     args = parser.parse_args()
     if args.all:
         print(machine())
@@ -129,6 +131,10 @@ def main():
     if args.scale:
         import scale
         scale.run(sys.modules[__name__], args)
+        return
+    if args.state:
+        import state
+        state.run(sys.modules[__name__], args)
         return
 
     folder = tempfile.mkdtemp(prefix="passage-bench-")

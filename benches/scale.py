@@ -150,6 +150,8 @@ def serve(bench, database, extra=()):
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not bench.healthy(port):
+        if process.poll() is not None:
+            raise SystemExit(f"{database}: the emulator exited with {process.returncode}")
         if time.perf_counter() - began > 900:
             process.kill()
             raise SystemExit(f"{database}: not ready within 900 s")
@@ -244,9 +246,14 @@ def measure(bench, args, size):
 def run(bench, args):
     sizes = [int(size) for size in args.scale.split(",")]
     columns = [measure(bench, args, size) for size in sizes]
-    names = list(columns[0])
     print(f"wrk: 2 threads, {args.connections} connections, {args.duration} s each\n")
-    print("| measure | " + " | ".join(column["users"] + " users" for column in columns) + " |")
+    table([(column["users"] + " users", column) for column in columns], skip=1)
+
+
+def table(columns, skip=0):
+    """Prints a Markdown table of named columns of rows (dicts with the same keys)."""
+    names = list(columns[0][1])[skip:]
+    print("| measure | " + " | ".join(name for name, _ in columns) + " |")
     print("|---|" + "---|" * len(columns))
-    for name in names[1:]:
-        print(f"| {name} | " + " | ".join(column[name] for column in columns) + " |")
+    for name in names:
+        print(f"| {name} | " + " | ".join(rows[name] for _, rows in columns) + " |")

@@ -50,6 +50,12 @@ impl Clock {
         self.offset_micros.store(0, Ordering::Relaxed);
     }
 
+    /// Puts the clock `by` away from the system clock (what [`Self::offset`] answered).
+    pub fn set_offset(&self, by: Duration) {
+        let micros = i64::try_from(by.whole_microseconds()).unwrap_or(i64::MAX);
+        self.offset_micros.store(micros, Ordering::Relaxed);
+    }
+
     /// How far the clock is from the system clock.
     pub fn offset(&self) -> Duration {
         Duration::microseconds(self.offset_micros.load(Ordering::Relaxed))

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     RequestNotFound,
     /// Emulator API only (fault injection).
     FaultNotFound,
+    /// Emulator API only (snapshots).
+    SnapshotNotFound,
     /// Emulator: no route has this path (Passage's lists have no generic 404).
     RouteNotFound,
     // 405, emulator: the path exists, the method does not (with `Allow`).
@@ -90,6 +92,7 @@ impl ErrorCode {
             | Self::AuthenticatorNotFound
             | Self::RequestNotFound
             | Self::FaultNotFound
+            | Self::SnapshotNotFound
             | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UserHasNoPasskeys => StatusCode::CONFLICT,

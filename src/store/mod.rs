@@ -19,6 +19,7 @@ mod read_cache;
 mod refresh_tokens;
 mod reset;
 mod signing_keys;
+mod snapshots;
 mod social;
 mod sweep;
 mod user_count;
@@ -52,6 +53,7 @@ pub use messages::{MessageFilter, StoredMessage};
 pub use oauth::{Code, CodeGrant, Grant, NewGrant};
 pub use otps::{NewOtp, OtpOutcome};
 pub use refresh_tokens::{NewRefreshToken, RefreshOutcome};
+pub use snapshots::SnapshotRecord;
 pub use user_list::{
     Comparison, Filter, FilterField, FilterValue, Order, SortField, UserListQuery,
 };

@@ -26,17 +26,28 @@ impl Store {
         // explicitly below, so the cascade would only probe each child table once per deleted
         // user, and `DELETE FROM users` without a WHERE can then drop the rows wholesale.
         let mut connection = self.pool.acquire().await?;
-        sqlx::query("PRAGMA foreign_keys = OFF")
-            .execute(&mut *connection)
-            .await?;
+        foreign_keys(&mut connection, false).await?;
         let result = reset_on(&mut connection, app_id).await;
-        sqlx::query("PRAGMA foreign_keys = ON")
-            .execute(&mut *connection)
-            .await?;
+        foreign_keys(&mut connection, true).await?;
         let removed = result?;
         self.users_changed();
         Ok(removed)
     }
+}
+
+/// Turns the connection's foreign-key checks on or off (outside a transaction only: the pragma
+/// does nothing inside one).
+pub(super) async fn foreign_keys(
+    connection: &mut SqliteConnection,
+    on: bool,
+) -> Result<(), sqlx::Error> {
+    let pragma = if on {
+        "PRAGMA foreign_keys = ON"
+    } else {
+        "PRAGMA foreign_keys = OFF"
+    };
+    sqlx::query(pragma).execute(connection).await?;
+    Ok(())
 }
 
 /// The tables with a foreign key to one of `parents`, read from the schema so that a table
@@ -83,14 +94,33 @@ async fn delete_rows(
 /// The tables of counts that triggers on `users` keep (migrations 0008 and 0009).
 const KEPT_COUNTS: [&str; 2] = ["user_counts", "user_field_counts"];
 
-/// Deletes every user and empties the counts kept of them. The triggers that keep the counts are set
-/// aside meanwhile (inside the transaction, from their own SQL in the schema): SQLite drops a
-/// table's rows wholesale only when no trigger watches it, and deleting them one by one through
-/// fourteen indexes is what made reset slow.
+/// Deletes every user and empties the counts kept of them. The triggers that keep the counts
+/// are set aside meanwhile: SQLite drops a table's rows wholesale only when no trigger watches
+/// it, and deleting them one by one through fourteen indexes is what made reset slow.
 async fn delete_every_user(connection: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
-    let triggers: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users'",
+    let triggers = set_aside_triggers(connection, Some("users")).await?;
+    let users = delete_rows(connection, "users", None).await?;
+    for table in KEPT_COUNTS {
+        delete_rows(connection, table, None).await?;
+    }
+    put_back_triggers(connection, triggers).await?;
+    Ok(users)
+}
+
+/// A trigger set aside: its name and the SQL that made it.
+pub(super) type Trigger = (String, String);
+
+/// Drops the triggers on `table` (or on every table), inside the caller's transaction, and
+/// answers their own SQL from the schema, for [`put_back_triggers`].
+pub(super) async fn set_aside_triggers(
+    connection: &mut SqliteConnection,
+    table: Option<&str>,
+) -> Result<Vec<Trigger>, sqlx::Error> {
+    let triggers: Vec<Trigger> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' \
+         AND (?1 IS NULL OR tbl_name = ?1)",
     )
+    .bind(table)
     .fetch_all(&mut *connection)
     .await?;
     for (name, _) in &triggers {
@@ -98,16 +128,19 @@ async fn delete_every_user(connection: &mut SqliteConnection) -> Result<u64, sql
             .execute(&mut *connection)
             .await?;
     }
-    let users = delete_rows(connection, "users", None).await?;
-    for table in KEPT_COUNTS {
-        delete_rows(connection, table, None).await?;
-    }
+    Ok(triggers)
+}
+
+pub(super) async fn put_back_triggers(
+    connection: &mut SqliteConnection,
+    triggers: Vec<Trigger>,
+) -> Result<(), sqlx::Error> {
     for (_, sql) in triggers {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *connection)
             .await?;
     }
-    Ok(users)
+    Ok(())
 }
 
 /// Rows whose foreign key points at a row of one of `emptied`, which no longer exists. Only

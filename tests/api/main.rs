@@ -45,6 +45,7 @@ mod routing;
 mod scale;
 mod session_helpers;
 mod smtp_relay;
+mod snapshots;
 mod social;
 mod social_helpers;
 mod social_providers;

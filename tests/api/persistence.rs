@@ -64,3 +64,40 @@ async fn the_database_and_its_wal_are_private() {
     }
     app.stop().await;
 }
+
+/// Snapshots live in the database file: a restarted emulator restores one taken before.
+#[tokio::test]
+async fn a_snapshot_survives_a_restart_with_a_file_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        database: dir.path().join("snap.db").display().to_string(),
+        ..Config::ephemeral()
+    };
+    let first = spawn_with(config.clone()).await;
+    let user = first.create_user(json!({"email": "ada@example.com"})).await;
+    let taken = first
+        .send(
+            Method::POST,
+            "/_emulator/snapshots",
+            None,
+            Some(&json!({"name": "one"})),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CREATED, "{}", taken.text);
+    first.stop().await;
+
+    let second = spawn_with(config).await;
+    let reset = second
+        .send(Method::POST, "/_emulator/reset", None, None)
+        .await;
+    assert_eq!(reset.body, json!({"users": 1}));
+    let restored = second
+        .send(Method::POST, "/_emulator/snapshots/one/restore", None, None)
+        .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.text);
+    let id = user["id"].as_str().unwrap();
+    let reply = second
+        .mgmt(Method::GET, &format!("/users/{id}"), None)
+        .await;
+    assert_eq!(reply.body["user"], user);
+}

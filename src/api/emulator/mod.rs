@@ -1,5 +1,5 @@
 //! The emulator's own API under `/_emulator`: health, fixtures, inbox, clock, reset, key
-//! rotation, virtual authenticators, social provider stand-ins, the local CA.
+//! rotation, snapshots, virtual authenticators, social provider stand-ins, the local CA.
 //! Meant for tests and local tools: it takes no credentials.
 
 mod authenticator_models;
@@ -14,6 +14,7 @@ mod inbox;
 mod keys;
 mod requests;
 mod reset;
+mod snapshots;
 mod social;
 
 use axum::Router;
@@ -34,6 +35,9 @@ face! {
     fixtures::load_fixtures;
     clock::get_clock, clock::set_clock, clock::reset_clock;
     reset::reset;
+    snapshots::list_snapshots, snapshots::create_snapshot;
+    snapshots::restore_snapshot;
+    snapshots::delete_snapshot;
     inbox::list_messages, inbox::delete_messages;
     inbox::latest_message;
     inbox::stream_messages;
