@@ -1,7 +1,6 @@
 //! WebAuthn devices.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
@@ -255,23 +254,48 @@ pub(super) async fn users_with_devices(
     .bind(ids)
     .fetch_all(pool)
     .await?;
-    let mut users: HashMap<String, UserWithDevices> = HashMap::new();
-    for row in &rows {
+    Ok(fold_users(&rows)?
+        .into_iter()
+        .map(|user| (user.user.id.clone(), user))
+        .collect())
+}
+
+/// Rows of users with their devices (a user's rows next to each other) as users, in order.
+fn fold_users(rows: &[SqliteRow]) -> Result<Vec<UserWithDevices>, sqlx::Error> {
+    let mut users: Vec<UserWithDevices> = Vec::new();
+    for row in rows {
         let id: String = row.try_get("id")?;
-        let entry = match users.entry(id) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => {
-                let user = UserRow::from_row(row)?.into_domain()?;
-                let events = row.try_get("recent_events")?;
-                entry.insert(UserWithDevices {
-                    recent_events: events_from_json(events, &user.app_id, &user.id)?,
-                    social_connections: connections_from_json(row.try_get("social_connections")?)?,
-                    devices: Vec::new(),
-                    user,
-                })
-            }
-        };
-        entry.devices.extend(device_from_row(row)?);
+        if users.last().is_none_or(|last| last.user.id != id) {
+            let user = UserRow::from_row(row)?.into_domain()?;
+            let events = row.try_get("recent_events")?;
+            users.push(UserWithDevices {
+                recent_events: events_from_json(events, &user.app_id, &user.id)?,
+                social_connections: connections_from_json(row.try_get("social_connections")?)?,
+                devices: Vec::new(),
+                user,
+            });
+        }
+        if let Some(last) = users.last_mut() {
+            last.devices.extend(device_from_row(row)?);
+        }
     }
     Ok(users)
+}
+
+impl Store {
+    /// Every user of an app with devices and social connections, oldest first: what an export
+    /// holds. Read in one query, so one consistent moment.
+    pub async fn export_users(&self, app_id: &str) -> Result<Vec<UserWithDevices>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON}, {} \
+             FROM users u \
+             LEFT JOIN webauthn_devices d ON d.user_id = u.id \
+             WHERE u.app_id = ? ORDER BY u.created_at, u.id, d.created_at, d.id",
+            recent_events_json()
+        )))
+        .bind(app_id)
+        .fetch_all(&self.pool)
+        .await?;
+        fold_users(&rows)
+    }
 }

@@ -17,6 +17,7 @@ mod edges;
 mod emulator;
 mod events;
 mod exec;
+mod export;
 mod faults;
 mod fixture_passkeys;
 mod fixtures;

@@ -40,8 +40,8 @@ async fn the_document_describes_all_three_faces() {
     // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30).
     assert_eq!(count("/api/v1/"), 30);
     assert_eq!(count("/auth/v1/"), 47);
-    // The emulator API: 40, and snapshots (4).
-    assert_eq!(count("/_emulator/"), 44);
+    // The emulator API: 40, snapshots (4), export (1).
+    assert_eq!(count("/_emulator/"), 45);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let total = format!("all three faces ({} operations)", operations.len());

@@ -1,0 +1,84 @@
+//! `GET /_emulator/export[?app_id=][&format=]`: the emulator's state as a document to keep
+//! or hand over. `format=passkeys` is the migration export ([`super::passkey_export`]).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::passkey_export::{PasskeyExport, PasskeyExportApp};
+use crate::domain::ids::is_plausible_id;
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// A fixture document holding the whole state (docs/FIXTURES.md).
+    #[default]
+    Fixtures,
+    /// Per user, identifiers and passkeys with their public keys (docs/MIGRATION.md).
+    Passkeys,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// Only this app (default: every app).
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub format: ExportFormat,
+}
+
+/// The ids of the apps to export, oldest first: one app, or all of them.
+async fn app_ids(state: &AppState, app_id: Option<&str>) -> ApiResult<Vec<String>> {
+    match app_id {
+        Some(id) if is_plausible_id(id) && state.store.app_exists(id).await? => {
+            Ok(vec![id.to_owned()])
+        }
+        Some(_) => Err(ApiError::app_not_found()),
+        None => Ok(state.store.app_ids().await?),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/export",
+    tag = "emulator",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The state: a fixture document, or with `format=passkeys` the migration export.", body = PasskeyExport),
+        crate::openapi::BadRequest,
+        crate::openapi::NotFound,
+    ),
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Response> {
+    let Query(query) = query.map_err(|error| ApiError::invalid_request(error.body_text()))?;
+    let ids = app_ids(&state, query.app_id.as_deref()).await?;
+    match query.format {
+        ExportFormat::Passkeys => {
+            let mut apps = Vec::with_capacity(ids.len());
+            for id in ids {
+                let Some(app) = state.store.app(&id).await? else {
+                    continue;
+                };
+                let users = state.store.export_users(&id).await?;
+                apps.push(PasskeyExportApp::new(&app, users));
+            }
+            Ok(Json(PasskeyExport {
+                format: "passkeys",
+                exported_at: state.clock.timestamp(),
+                apps,
+            })
+            .into_response())
+        }
+        ExportFormat::Fixtures => Err(ApiError::invalid_request(
+            "format=fixtures is not available yet: use format=passkeys.",
+        )),
+    }
+}
