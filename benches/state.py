@@ -71,7 +71,28 @@ def measure(bench, size, database):
     rows["POST /_emulator/snapshots/{name}/restore (after a test's changes)"] = (
         f"{median_ms(bench, port, 'POST', '/_emulator/snapshots/seeded/restore', between=dirty, runs=15):.1f} ms")
     rows["RSS with the snapshot"] = f"{bench.rss_kib(process.pid) / 1024:.1f} MiB"
+
+    rows["GET /_emulator/export (fixture document)"] = f"{median_ms(bench, port, 'GET', '/_emulator/export', runs=5):.0f} ms"
+    rows["GET /_emulator/export?format=passkeys"] = f"{median_ms(bench, port, 'GET', '/_emulator/export?format=passkeys', runs=5):.0f} ms"
+    exported = os.path.join(folder, "exported.json")
+    status, document = bench.request(port, "GET", "/_emulator/export")
+    assert status == 200, status
+    with open(exported, "w") as out:
+        json.dump(document, out)
+    rows["export size"] = f"{os.path.getsize(exported) / 1e6:.1f} MB"
     bench.stop(process)
+
+    # Re-import: a fresh emulator started with the export, as `--export-on-exit` then
+    # `--fixtures` would do, to ready (the default app's fixture is not loaded then).
+    starts = []
+    for _ in range(3):
+        fresh = database if database == ":memory:" else os.path.join(folder, f"again-{len(starts)}.db")
+        again, again_port, ready = serve(bench, fresh, ["--fixtures", exported])
+        status, listed = bench.request(again_port, "GET", f"/api/v1/apps/{APP}/users?limit=1")
+        assert status == 200 and listed["total_users"] == size, (status, listed)
+        bench.stop(again)
+        starts.append(ready * 1000)
+    rows["re-import: start with the export, to ready"] = f"{statistics.median(starts):.0f} ms"
     shutil.rmtree(folder)
     return rows
 

@@ -31,6 +31,8 @@ pub struct Application {
     /// What the banner, `exec` and `--ready-file` tell the programs around the emulator.
     ready: Ready,
     ready_file: Option<std::path::PathBuf>,
+    /// `--export-on-exit`: where the state goes at a graceful stop.
+    export_on_exit: Option<std::path::PathBuf>,
     /// `--header-timeout`, `--body-timeout`, `--max-connections`.
     limits: http::server::Limits,
 }
@@ -172,6 +174,7 @@ impl Application {
             app_ids,
             ready,
             ready_file: config.ready_file,
+            export_on_exit: config.export_on_exit,
             limits: http::server::Limits {
                 header_timeout: std::time::Duration::from_secs(config.header_timeout),
                 body_timeout: std::time::Duration::from_secs(config.body_timeout),
@@ -230,8 +233,9 @@ impl Application {
         }
     }
 
-    /// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the
-    /// database so that everything acknowledged is on disk. The ready file, if asked for, is
+    /// Serves until `shutdown` resolves, lets in-flight requests finish, writes the state to
+    /// `--export-on-exit` if given, then closes the database so that everything acknowledged
+    /// is on disk. The ready file, if asked for, is
     /// written as serving starts (the listener is bound, so a request made on reading it
     /// waits in the backlog at worst) and removed at the end.
     pub async fn run_until_stopped(
@@ -243,6 +247,7 @@ impl Application {
             self.ready.write(path).map_err(std::io::Error::other)?;
         }
         let store = self.state.store.clone();
+        let clock = self.state.clock.clone();
         let mut stopping = self.state.shutdown.clone();
         let sweeper = tokio::spawn(sweep_every_minute(self.state.clone()));
         let service = crate::router::service(self.state);
@@ -266,11 +271,15 @@ impl Application {
             let _ = https.await;
         }
         sweeper.abort();
+        let exported = match &self.export_on_exit {
+            Some(path) => crate::export::write_file(&store, clock.timestamp(), path).await,
+            None => Ok(()),
+        };
         store.close().await;
         if let Some(path) = ready_file {
             let _ = std::fs::remove_file(path);
         }
-        Ok(())
+        exported
     }
 }
 

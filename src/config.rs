@@ -290,6 +290,14 @@ pub struct Config {
     #[arg(long, env = "PASSAGE_EMULATOR_READY_FILE", value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
 
+    /// At a graceful stop, write the whole state (every app with its settings, API keys by
+    /// hash, signing keys, metadata schema, users and passkeys, and the virtual authenticators
+    /// with their keys) to this file as a fixture document, which `--fixtures` loads back (as
+    /// Firebase's `--export-on-exit`). The file holds private keys: it is made readable by its
+    /// owner only.
+    #[arg(long, env = "PASSAGE_EMULATOR_EXPORT_ON_EXIT", value_name = "PATH")]
+    pub export_on_exit: Option<PathBuf>,
+
     /// Stop gracefully when standard input reaches end of file, so that a test helper holding
     /// the pipe never leaves the emulator behind, even when the helper is killed.
     #[arg(long)]
@@ -328,6 +336,7 @@ impl Config {
             max_connections: 1024,
             journal_redact: false,
             ready_file: None,
+            export_on_exit: None,
             exit_on_stdin_close: false,
         }
     }

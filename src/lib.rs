@@ -15,7 +15,8 @@
 //! - [`api`]: the three faces: `management` (`/api/v1`), `auth` (`/auth/v1`), `emulator` (`/_emulator`).
 //! - [`domain`]: rules that know no HTTP: identifiers, app settings, metadata, ids, fixtures.
 //! - [`relay`]: the optional SMTP relay that copies captured email to a real mail catcher.
-//! - [`seed`]: fixtures and the signing keys every app needs, at start and on request.
+//! - [`seed`]: fixtures and the signing keys every app needs, at start and on request;
+//!   `export` is its inverse: the state as a fixture document.
 //! - [`store`]: all SQL, one file per table group.
 //! - `ui`: server-rendered pages (provider stand-ins, hosted sign-in), escaped by maud.
 //! - [`webauthn`]: the relying party: passkey ceremonies checked by `webauthn_rp`.
@@ -30,6 +31,7 @@ pub mod config;
 pub(crate) mod domain;
 pub(crate) mod error;
 pub mod exec;
+pub(crate) mod export;
 pub(crate) mod faults;
 mod health;
 pub(crate) mod http;

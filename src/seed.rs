@@ -82,9 +82,7 @@ async fn load_fixture_authenticators(
                     (record, Vec::new())
                 });
                 entry.1.push(CredentialRecord {
-                    cred_id: URL_SAFE_NO_PAD
-                        .decode(&device.cred_id)
-                        .map_err(|e| SeedError::Invalid(e.to_string()))?,
+                    cred_id: decode(&device.cred_id)?,
                     rp_id: rp.id().to_owned(),
                     user_handle: Some(user_handle(&user.id).as_ref().to_vec()),
                     private_key: private_key.clone(),
@@ -94,10 +92,41 @@ async fn load_fixture_authenticators(
             }
         }
     }
+    // The document's own authenticators (an export's) replace derived ones of the same id.
+    for fixture in &file.authenticators {
+        let mut credentials = Vec::with_capacity(fixture.credentials.len());
+        for credential in &fixture.credentials {
+            credentials.push(CredentialRecord {
+                cred_id: decode(&credential.cred_id)?,
+                rp_id: credential.rp_id.clone(),
+                user_handle: credential.user_handle.as_deref().map(decode).transpose()?,
+                private_key: credential.private_key_cose.clone(),
+                sign_count: credential.sign_count,
+                created_at: credential.created_at.map_or(now, |at| at.0),
+            });
+        }
+        let record = AuthenticatorRecord {
+            id: fixture.id.clone(),
+            name: fixture.name.clone(),
+            aaguid: fixture.aaguid.clone(),
+            algorithm: fixture.algorithm.clone(),
+            sign_count: fixture.sign_count,
+            private_key: fixture.private_key_cose.clone(),
+            created_at: fixture.created_at.map_or(now, |at| at.0),
+        };
+        authenticators.insert(fixture.id.clone(), (record, credentials));
+    }
     for (record, credentials) in authenticators.values() {
         store.put_authenticator(record, credentials).await?;
     }
     Ok(())
+}
+
+/// base64url (checked when the document was parsed).
+fn decode(text: &str) -> Result<Vec<u8>, SeedError> {
+    URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|error| SeedError::Invalid(error.to_string()))
 }
 
 /// Generates and activates a signing key for every app without an active one.

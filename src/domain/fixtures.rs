@@ -6,14 +6,10 @@
 
 use std::path::Path;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use coset::{CborSerializable, CoseKey, KeyType, iana};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::app::AppSettings;
-use super::device::WebAuthnType;
 use super::identifiers::{normalize_email, normalize_phone};
 use super::ids::is_plausible_id;
 use super::metadata::{self, UserMetadataField, UserMetadataFieldType, field_name_from_friendly};
@@ -22,21 +18,26 @@ use super::timestamp::Timestamp;
 use super::tokens::SigningKey;
 use super::user::UserStatus;
 
+pub use super::fixture_devices::FixtureDevice;
+pub use super::fixture_state::{FixtureAuthenticator, FixtureCredential, FixtureRetiredKey};
+
 /// The built-in fixture that `cargo run` serves when no `--fixtures` flag is given.
 pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureFile {
     /// The JSON Schema a fixture file may name for editors; read by serde only.
-    #[serde(rename = "$schema", default)]
-    #[allow(dead_code)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     #[serde(default)]
     pub apps: Vec<FixtureApp>,
+    /// Virtual authenticators with their credentials' private keys (what an export holds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authenticators: Vec<FixtureAuthenticator>,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApp {
     pub id: String,
@@ -45,29 +46,42 @@ pub struct FixtureApp {
     #[serde(default)]
     pub api_keys: Vec<FixtureApiKey>,
     /// The app's token-signing key; without one, the emulator generates a key.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<FixtureSigningKey>,
+    /// Keys rotated out: still in the JWKS for the session length after `retired_at`, so
+    /// tokens they signed keep verifying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_signing_keys: Vec<FixtureRetiredKey>,
     #[serde(default)]
     pub user_metadata_schema: Vec<FixtureMetadataField>,
     #[serde(default)]
     pub users: Vec<FixtureUser>,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureApiKey {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default = "default_key_name")]
     pub name: String,
+    /// The plaintext key; or give `key_hash`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,
+    /// The key's SHA-256, lower-case hex, as the emulator stores it: what an export holds, so
+    /// the key keeps working without its plaintext being written down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_hash: Option<String>,
+    /// The key's first characters, shown in lists (default: the key's first six).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_prefix: Option<String>,
 }
 
 fn default_key_name() -> String {
     "fixture".into()
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureSigningKey {
     pub kid: String,
@@ -75,12 +89,12 @@ pub struct FixtureSigningKey {
     pub private_key_pem: String,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureMetadataField {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     pub friendly_name: String,
     #[serde(rename = "type")]
@@ -95,7 +109,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureUser {
     pub id: String,
@@ -115,10 +129,13 @@ pub struct FixtureUser {
     pub user_metadata: Option<Map<String, Value>>,
     #[serde(default)]
     pub login_count: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<Timestamp>,
+    /// Default: the load time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
     #[serde(default)]
     pub devices: Vec<FixtureDevice>,
     /// Provider accounts already linked: a sign-in at that provider's stand-in with this
@@ -129,61 +146,6 @@ pub struct FixtureUser {
 
 fn active() -> UserStatus {
     UserStatus::Active
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FixtureDevice {
-    pub id: String,
-    /// Credential id, base64url (padding optional).
-    pub cred_id: String,
-    /// COSE_Key bytes, base64url (padding optional). May be left out when `private_key` is
-    /// given: it is derived.
-    #[serde(default)]
-    pub public_key: String,
-    /// PKCS#8 PEM (P-256 or Ed25519): a virtual authenticator holding it is made, so tests can
-    /// log in as this user.
-    #[serde(default)]
-    pub private_key: Option<String>,
-    /// The id of that virtual authenticator (default: the device id); devices naming the same
-    /// one share it.
-    #[serde(default)]
-    pub authenticator_id: Option<String>,
-    /// `private_key` as a COSE_Key, filled in by `normalize`.
-    #[serde(skip)]
-    pub private_key_cose: Option<Vec<u8>>,
-    #[serde(default = "default_device_name")]
-    pub friendly_name: String,
-    #[serde(rename = "type", default = "passkey")]
-    pub device_type: WebAuthnType,
-    #[serde(default)]
-    pub sign_count: i64,
-    #[serde(default)]
-    pub usage_count: i64,
-    #[serde(default = "zero_aaguid")]
-    pub aaguid: String,
-    #[serde(default)]
-    pub transports: Vec<String>,
-    #[serde(default)]
-    pub backup_eligible: bool,
-    #[serde(default)]
-    pub backup_state: bool,
-    #[serde(default)]
-    pub created_at: Option<Timestamp>,
-    #[serde(default)]
-    pub last_login_at: Option<Timestamp>,
-}
-
-fn default_device_name() -> String {
-    "Fixture passkey".into()
-}
-
-fn passkey() -> WebAuthnType {
-    WebAuthnType::Passkey
-}
-
-fn zero_aaguid() -> String {
-    "00000000-0000-0000-0000-000000000000".into()
 }
 
 /// Why a fixture document could not be had; each names the document (`source`).
@@ -259,9 +221,15 @@ impl FixtureFile {
                 SigningKey::from_pem(key.kid.clone(), key.private_key_pem.clone())
                     .map_err(|error| format!("{at}.signing_key.private_key_pem: {error}"))?;
             }
-            for key in &app.api_keys {
-                if key.key.len() < 8 {
-                    return Err(format!("{at}.api_keys: a key needs at least 8 characters"));
+            for (key_index, key) in app.api_keys.iter().enumerate() {
+                key.check()
+                    .map_err(|error| format!("{at}.api_keys[{key_index}].{error}"))?;
+            }
+            for (key_index, key) in app.retired_signing_keys.iter().enumerate() {
+                let at = format!("{at}.retired_signing_keys[{key_index}]");
+                key.check().map_err(|error| format!("{at}.{error}"))?;
+                if app.signing_key.as_ref().is_some_and(|k| k.kid == key.kid) {
+                    return Err(format!("{at}.kid: `{}` is the active signing_key", key.kid));
                 }
             }
             let schema = app.schema();
@@ -269,6 +237,11 @@ impl FixtureFile {
                 user.normalize(&schema)
                     .map_err(|error| format!("{at}.users[{user_index}].{error}"))?;
             }
+        }
+        for (index, authenticator) in self.authenticators.iter_mut().enumerate() {
+            authenticator
+                .normalize()
+                .map_err(|error| format!("authenticators[{index}].{error}"))?;
         }
         Ok(())
     }
@@ -335,62 +308,6 @@ impl FixtureUser {
         }
         Ok(())
     }
-}
-
-impl FixtureDevice {
-    fn normalize(&mut self) -> Result<(), String> {
-        if !is_plausible_id(&self.id) {
-            return Err(format!("id: `{}` is not a valid id", self.id));
-        }
-        let cred_id = decode_base64url(&self.cred_id).map_err(|e| format!("cred_id: {e}"))?;
-        self.cred_id = URL_SAFE_NO_PAD.encode(cred_id);
-        if let Some(pem) = &self.private_key {
-            let (private, _) = crate::authenticator::private_key_from_pem(pem)?;
-            let public = crate::authenticator::public_key(&private)?;
-            let derived = URL_SAFE_NO_PAD.encode(&public);
-            if !self.public_key.is_empty()
-                && decode_base64url(&self.public_key).ok().as_deref() != Some(public.as_slice())
-            {
-                return Err("public_key: does not belong to private_key".into());
-            }
-            self.public_key = derived;
-            self.private_key_cose = Some(private);
-        } else if self.public_key.is_empty() {
-            return Err("public_key: required unless private_key is given".into());
-        }
-        if let Some(id) = &self.authenticator_id
-            && !is_plausible_id(id)
-        {
-            return Err(format!("authenticator_id: `{id}` is not a valid id"));
-        }
-        let key = decode_base64url(&self.public_key).map_err(|e| format!("public_key: {e}"))?;
-        check_cose_key(&key).map_err(|e| format!("public_key: {e}"))?;
-        self.public_key = URL_SAFE_NO_PAD.encode(key);
-        Ok(())
-    }
-
-    pub fn public_key_bytes(&self) -> Vec<u8> {
-        decode_base64url(&self.public_key).unwrap_or_default()
-    }
-}
-
-/// A credential public key must be a COSE_Key of a type WebAuthn uses (EC2, OKP or RSA).
-fn check_cose_key(bytes: &[u8]) -> Result<(), String> {
-    let key = CoseKey::from_slice(bytes).map_err(|error| format!("not a COSE_Key: {error}"))?;
-    match key.kty {
-        KeyType::Assigned(iana::KeyType::EC2 | iana::KeyType::OKP | iana::KeyType::RSA) => Ok(()),
-        other => Err(format!("COSE key type {other:?} is not EC2, OKP or RSA")),
-    }
-}
-
-fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(text.trim_end_matches('='))
-        .map_err(|error| format!("not base64url: {error}"))?;
-    if bytes.is_empty() {
-        return Err("must not be empty".into());
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 pub mod app;
 pub mod device;
 pub mod events;
+pub mod fixture_devices;
+pub mod fixture_state;
 pub mod fixtures;
 pub mod identifiers;
 pub mod ids;

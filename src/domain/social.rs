@@ -206,13 +206,23 @@ impl SocialSettings {
 
 /// Fixtures: a provider account already linked to a user; its provider id is the one the
 /// stand-in gives the email.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureSocialConnection {
     pub provider: Provider,
     /// The email the provider vouches for (default: the user's email).
     #[serde(default)]
     pub email: String,
+    /// The provider's subject for the account (default: the one the stand-in gives the
+    /// email); an export keeps it, whatever made the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// Default: the load time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Default: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<Timestamp>,
 }
 
 impl FixtureSocialConnection {
@@ -224,7 +234,11 @@ impl FixtureSocialConnection {
         } else {
             &self.email
         };
-        ProviderIdentity::new(self.provider, email, "")
+        let mut identity = ProviderIdentity::new(self.provider, email, "");
+        if let Some(id) = &self.provider_id {
+            identity.provider_id = id.clone();
+        }
+        identity
     }
 }
 

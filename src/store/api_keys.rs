@@ -57,6 +57,32 @@ impl Store {
         .await
     }
 
+    /// The app's keys as an export writes them: by hash, so they keep working when loaded.
+    pub async fn exported_api_keys(
+        &self,
+        app_id: &str,
+    ) -> Result<Vec<crate::domain::fixtures::FixtureApiKey>, sqlx::Error> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT id, name, key_prefix, key_hash FROM api_keys \
+             WHERE app_id = ? ORDER BY created_at, id",
+        )
+        .bind(app_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, prefix, hash)| crate::domain::fixtures::FixtureApiKey {
+                    id: Some(id),
+                    name,
+                    key: String::new(),
+                    key_hash: Some(hash),
+                    key_prefix: Some(prefix),
+                },
+            )
+            .collect())
+    }
+
     pub async fn api_key(&self, app_id: &str, id: &str) -> Result<Option<ApiKey>, sqlx::Error> {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM api_keys WHERE app_id = ? AND id = ?"

@@ -143,7 +143,7 @@ async fn insert_users(
             .push_bind(user.login_count)
             .push_bind(user.last_login_at.unwrap_or(Timestamp::NEVER).0)
             .push_bind(user.created_at.unwrap_or(now).0)
-            .push_bind(now.0);
+            .push_bind(user.updated_at.unwrap_or(now).0);
     });
     if let Some(error) = failure {
         return Err(error.into());
@@ -170,10 +170,20 @@ async fn upsert_app(
     if let Some(key) = &app.signing_key {
         super::signing_keys::activate_in(tx, &app.id, &key.kid, &key.private_key_pem, now).await?;
     }
+    for key in &app.retired_signing_keys {
+        super::signing_keys::retired_in(tx, &app.id, key).await?;
+    }
 
     for key in &app.api_keys {
         let id = key.id.clone().unwrap_or_else(new_id);
-        let prefix: String = key.key.chars().take(6).collect();
+        let prefix = match &key.key_prefix {
+            Some(prefix) => prefix.clone(),
+            None => key.key.chars().take(6).collect(),
+        };
+        let hash = match &key.key_hash {
+            Some(hash) => hash.clone(),
+            None => hash_secret(&key.key),
+        };
         sqlx::query(
             "INSERT INTO api_keys (id, app_id, name, key_prefix, key_hash, role, created_at) \
              VALUES (?, ?, ?, ?, ?, 'admin', ?) ON CONFLICT DO NOTHING",
@@ -182,7 +192,7 @@ async fn upsert_app(
         .bind(&app.id)
         .bind(&key.name)
         .bind(&prefix)
-        .bind(hash_secret(&key.key))
+        .bind(hash)
         .bind(now.0)
         .execute(&mut **tx)
         .await?;
@@ -221,13 +231,14 @@ async fn upsert_user(
     let result = sqlx::query(
         "INSERT INTO users (id, app_id, email, phone, external_id, status, email_verified, \
            phone_verified, user_metadata, login_count, last_login_at, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, ?13), COALESCE(?12, ?14), ?14) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, ?13), COALESCE(?12, ?14), \
+           COALESCE(?15, ?14)) \
          ON CONFLICT(id) DO UPDATE SET email = excluded.email, phone = excluded.phone, \
            external_id = excluded.external_id, status = excluded.status, \
            email_verified = excluded.email_verified, phone_verified = excluded.phone_verified, \
            user_metadata = excluded.user_metadata, login_count = excluded.login_count, \
            last_login_at = COALESCE(?11, users.last_login_at), \
-           created_at = COALESCE(?12, users.created_at), updated_at = ?14 \
+           created_at = COALESCE(?12, users.created_at), updated_at = COALESCE(?15, ?14) \
          WHERE users.app_id = excluded.app_id",
     )
     .bind(&user.id)
@@ -244,6 +255,7 @@ async fn upsert_user(
     .bind(user.created_at.map(|t| t.0))
     .bind(Timestamp::NEVER.0)
     .bind(now.0)
+    .bind(user.updated_at.map(|t| t.0))
     .execute(&mut **tx)
     .await?;
     if result.rows_affected() == 0 {
@@ -270,7 +282,7 @@ async fn upsert_credentials(
                aaguid, transports, backup_eligible, backup_state, friendly_name, device_type, \
                usage_count, last_login_at, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-               COALESCE(?14, ?16), COALESCE(?15, ?17), ?17) \
+               COALESCE(?14, ?16), COALESCE(?15, ?17), COALESCE(?18, ?17)) \
              ON CONFLICT(id) DO UPDATE SET cred_id = excluded.cred_id, \
                public_key = excluded.public_key, sign_count = excluded.sign_count, \
                aaguid = excluded.aaguid, transports = excluded.transports, \
@@ -278,7 +290,8 @@ async fn upsert_credentials(
                friendly_name = excluded.friendly_name, device_type = excluded.device_type, \
                usage_count = excluded.usage_count, \
                last_login_at = COALESCE(?14, webauthn_devices.last_login_at), \
-               created_at = COALESCE(?15, webauthn_devices.created_at), updated_at = ?17 \
+               created_at = COALESCE(?15, webauthn_devices.created_at), \
+               updated_at = COALESCE(?18, ?17) \
              WHERE webauthn_devices.user_id = excluded.user_id",
         )
         .bind(&device.id)
@@ -298,6 +311,7 @@ async fn upsert_credentials(
         .bind(device.created_at.map(|t| t.0))
         .bind(Timestamp::NEVER.0)
         .bind(now.0)
+        .bind(device.updated_at.map(|t| t.0))
         .execute(&mut **tx)
         .await?;
         if result.rows_affected() == 0 {
@@ -320,8 +334,8 @@ async fn upsert_credentials(
         .bind(identity.provider.as_str())
         .bind(&identity.provider_id)
         .bind(&identity.email)
-        .bind(now.0)
-        .bind(Timestamp::NEVER.0)
+        .bind(connection.created_at.unwrap_or(now).0)
+        .bind(connection.last_login_at.unwrap_or(Timestamp::NEVER).0)
         .execute(&mut **tx)
         .await?;
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sqlx::{FromRow, Sqlite, Transaction};
 
 use super::{Store, WriteError};
+use crate::domain::fixtures::{FixtureRetiredKey, FixtureSigningKey};
 use crate::domain::timestamp::Timestamp;
 use crate::domain::tokens::SigningKey;
 
@@ -91,6 +92,42 @@ impl Store {
             .collect())
     }
 
+    /// The app's active key and the retired ones still published after `since`, PEM and
+    /// all, as an export writes them.
+    pub async fn exported_signing_keys(
+        &self,
+        app_id: &str,
+        since: Timestamp,
+    ) -> Result<(Option<FixtureSigningKey>, Vec<FixtureRetiredKey>), sqlx::Error> {
+        let rows: Vec<KeyRow> = sqlx::query_as(
+            "SELECT kid, private_key_pem, retired_at FROM signing_keys \
+             WHERE app_id = ? AND (retired_at IS NULL OR retired_at > ?) \
+             ORDER BY created_at DESC, kid",
+        )
+        .bind(app_id)
+        .bind(since.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut active = None;
+        let mut retired = Vec::new();
+        for row in rows {
+            match row.retired_at {
+                None => {
+                    active = Some(FixtureSigningKey {
+                        kid: row.kid,
+                        private_key_pem: row.private_key_pem,
+                    })
+                }
+                Some(at) => retired.push(FixtureRetiredKey {
+                    kid: row.kid,
+                    private_key_pem: row.private_key_pem,
+                    retired_at: Timestamp(at),
+                }),
+            }
+        }
+        Ok((active, retired))
+    }
+
     /// Apps that have no active key (new apps, fixtures without one).
     pub async fn apps_without_signing_key(&self) -> Result<Vec<String>, sqlx::Error> {
         sqlx::query_scalar(
@@ -150,6 +187,34 @@ pub(super) async fn activate_in(
     if result.rows_affected() == 0 {
         return Err(WriteError::Conflict(format!(
             "signing key {kid} belongs to another app"
+        )));
+    }
+    Ok(())
+}
+
+/// Stores a key retired at `key.retired_at` (an export's), or moves an existing key of that
+/// kid to that retirement, inside a caller's transaction.
+pub(super) async fn retired_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    app_id: &str,
+    key: &FixtureRetiredKey,
+) -> Result<(), WriteError> {
+    let result = sqlx::query(
+        "INSERT INTO signing_keys (kid, app_id, private_key_pem, created_at, retired_at) \
+         VALUES (?1, ?2, ?3, ?4, ?4) \
+         ON CONFLICT(kid) DO UPDATE SET retired_at = excluded.retired_at \
+         WHERE signing_keys.app_id = excluded.app_id",
+    )
+    .bind(&key.kid)
+    .bind(app_id)
+    .bind(&key.private_key_pem)
+    .bind(key.retired_at.0)
+    .execute(&mut **tx)
+    .await?;
+    if result.rows_affected() == 0 {
+        return Err(WriteError::Conflict(format!(
+            "signing key {} belongs to another app",
+            key.kid
         )));
     }
     Ok(())

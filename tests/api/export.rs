@@ -1,6 +1,7 @@
 //! `GET /_emulator/export`: the migration export (`format=passkeys`) gives each user's
 //! identifiers and passkeys with their public keys as COSE and SPKI PEM (checked against
-//! openssl's PEM of the fixture's private keys); bad queries get a 4xx.
+//! openssl's PEM of the fixture's private keys); the default export is a fixture document that
+//! a fresh emulator loads back into the same state; bad queries get a 4xx.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::helpers::*;
-use super::passkey_helpers::answer;
+use super::passkey_helpers::*;
+use super::session_helpers::*;
 
 const APP: &str = "passkeyapp00000000000001";
 
@@ -53,20 +55,25 @@ async fn authenticator_key(app: &TestApp, id: &str) -> Value {
     reply.body["credentials"][0]["public_key"].clone()
 }
 
-#[tokio::test]
-async fn the_passkey_export_gives_each_users_keys_as_cose_and_spki() {
-    let app = spawn().await;
-    // Grace logs in once: her passkey's count moves and it has been used.
+/// Grace (fixtures/passkeys.json) signs in with the passkey `fixture-phone` holds.
+async fn grace_logs_in(app: &TestApp) {
     let auth = format!("/auth/v1/apps/{APP}/login/webauthn");
     let body = json!({"identifier": "grace@example.com"});
     let started = app
         .send(Method::POST, &format!("{auth}/start"), None, Some(&body))
         .await;
-    let finish = answer(&app, "fixture-phone", "login", &started.body).await;
+    let finish = answer(app, "fixture-phone", "login", &started.body).await;
     let done = app
         .send(Method::POST, &format!("{auth}/finish"), None, Some(&finish))
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+}
+
+#[tokio::test]
+async fn the_passkey_export_gives_each_users_keys_as_cose_and_spki() {
+    let app = spawn().await;
+    // Grace logs in once: her passkey's count moves and it has been used.
+    grace_logs_in(&app).await;
 
     let reply = export(&app, &format!("?format=passkeys&app_id={APP}")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
@@ -159,4 +166,208 @@ async fn bad_export_queries_are_refused() {
     assert_error(&format, 400, "invalid_request", "format");
     let extra = export(&app, "?format=passkeys&apps=all").await;
     assert_error(&extra, 400, "invalid_request", "apps");
+}
+
+/// The state a suite builds: a metadata field, a new API key, a user signed up by passcode
+/// (whose token is kept) with metadata, a user with a passkey of a virtual authenticator and a
+/// linked Google account, and a signing key rotated after the token was issued.
+async fn build_state(app: &TestApp) -> (String, String) {
+    let field = json!([{"field_name": "plan", "friendly_name": "Plan", "type": "string", "profile": true, "registration": false}]);
+    let added = app.mgmt(Method::POST, "/user-metadata", Some(field)).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let created = app
+        .mgmt(Method::POST, "/api-keys", Some(json!({"name": "ci"})))
+        .await;
+    let key = created.body["api_key"]["plaintext_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = register(app, "ada@example.com").await["auth_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = app
+        .mgmt(Method::GET, "/users?identifier=ada@example.com", None)
+        .await;
+    let ada = listed.body["users"][0]["id"].as_str().unwrap().to_owned();
+    let metadata = json!({"user_metadata": {"plan": "pro"}});
+    let patched = app
+        .mgmt(Method::PATCH, &format!("/users/{ada}"), Some(metadata))
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    new_authenticator(app, json!({"id": "phone"})).await;
+    register_passkey(app, "phone", "grace@example.com").await;
+    let grace = json!({"apps": [{"id": APP_ID, "users": [{
+        "id": "graceuser000000000000001", "email": "grace.social@example.com",
+        "social_connections": [{"provider": "google"}]}]}]});
+    let loaded = app
+        .send(Method::POST, "/_emulator/fixtures", None, Some(&grace))
+        .await;
+    assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.text);
+    let rotated = app
+        .send(
+            Method::POST,
+            &format!("/_emulator/apps/{APP_ID}/keys/rotate"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text);
+    (key, token)
+}
+
+async fn users_without_events(app: &TestApp) -> Vec<Value> {
+    let list = app.mgmt(Method::GET, "/users", None).await;
+    let mut users = Vec::new();
+    for listed in list.body["users"].as_array().unwrap() {
+        let id = listed["id"].as_str().unwrap();
+        let mut user = app
+            .mgmt(Method::GET, &format!("/users/{id}"), None)
+            .await
+            .body;
+        // Events are what a run did, not its set-up: an export leaves them out.
+        user["user"]["recent_events"] = json!([]);
+        users.push(user);
+    }
+    users
+}
+
+#[tokio::test]
+async fn an_export_loaded_into_a_fresh_emulator_gives_back_the_same_state() {
+    let first = spawn_app().await;
+    let (key, token) = build_state(&first).await;
+    let exported = export(&first, "").await;
+    assert_eq!(exported.status, StatusCode::OK, "{}", exported.text);
+    let document = exported.body;
+    assert!(
+        !exported.text.contains(&key),
+        "the plaintext API key is never written"
+    );
+    let users = users_without_events(&first).await;
+
+    let second = spawn_app().await;
+    let loaded = second
+        .send(Method::POST, "/_emulator/fixtures", None, Some(&document))
+        .await;
+    assert_eq!(loaded.status, StatusCode::OK, "{}", loaded.text);
+    assert_eq!(loaded.body, json!({"apps": 1, "users": 3, "devices": 1}));
+
+    assert_eq!(
+        export(&second, "").await.body,
+        document,
+        "the same state, exported again"
+    );
+    same_state(&second, &users, &key, &token).await;
+}
+
+/// What a loaded export must give back: the users as they were (events aside), the API key,
+/// the tokens and the passkeys of the emulator it came from.
+async fn same_state(second: &TestApp, users: &[Value], key: &str, token: &str) {
+    assert_eq!(users_without_events(second).await, users);
+    // The API key made on the first authorises on the second.
+    let listed = second
+        .send(
+            Method::GET,
+            &format!("/api/v1/apps/{APP_ID}/users?limit=1"),
+            Some(key),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    // A token the first issued before its key was rotated verifies against the second's JWKS.
+    verify(second, token).await;
+    // The same virtual authenticator logs the same user in.
+    let logged_in = login_passkey(second, "phone", Some("grace@example.com")).await;
+    assert_eq!(logged_in.status, StatusCode::OK, "{}", logged_in.text);
+}
+
+/// `--export-on-exit`: a graceful stop writes the state; `--fixtures` loads it back.
+#[tokio::test]
+async fn export_on_exit_writes_what_fixtures_loads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let first = spawn_with(Config {
+        export_on_exit: Some(path.clone()),
+        ..Config::ephemeral()
+    })
+    .await;
+    let (key, token) = build_state(&first).await;
+    let users = users_without_events(&first).await;
+    let exported = export(&first, "").await.body;
+    first.stop().await;
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written, exported);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "it holds private keys");
+    }
+
+    let second = spawn_with(Config {
+        fixtures: vec![path],
+        ..Config::ephemeral()
+    })
+    .await;
+    same_state(&second, &users, &key, &token).await;
+}
+
+/// A broken document is refused whole, with the path of what is wrong.
+#[tokio::test]
+async fn a_broken_state_document_loads_nothing() {
+    let app = spawn_app().await;
+    let user = json!({"id": "someuser0000000000000001", "email": "some@example.com"});
+    let cases = [
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user], "api_keys": [{"key_hash": "ABC"}]}]}),
+            "apps[0].api_keys[0].key_hash: not a SHA-256",
+        ),
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user], "api_keys": [{"key": "long-enough-key", "key_hash": "0".repeat(64)}]}]}),
+            "apps[0].api_keys[0].key_hash: give key or key_hash, not both",
+        ),
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user], "retired_signing_keys": [{"kid": "old", "private_key_pem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "retired_at": "2026-01-01T00:00:00Z"}]}]}),
+            "apps[0].retired_signing_keys[0].private_key_pem",
+        ),
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user]}], "authenticators": [{"id": "phone", "algorithm": "RS1"}]}),
+            "authenticators[0].algorithm: `RS1` is not ES256 or EdDSA",
+        ),
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user]}], "authenticators": [{"id": "phone", "credentials": [{"cred_id": "AAAA", "rp_id": "localhost", "private_key": "nope"}]}]}),
+            "authenticators[0].credentials[0].private_key",
+        ),
+        (
+            json!({"apps": [{"id": APP_ID, "users": [user]}], "authenticators": [{"id": "phone", "colour": "red"}]}),
+            "authenticators[0].colour: unknown field `colour`",
+        ),
+    ];
+    for (document, message) in cases {
+        let reply = app
+            .send(Method::POST, "/_emulator/fixtures", None, Some(&document))
+            .await;
+        assert_error(&reply, 400, "invalid_request", message);
+    }
+    let list = app.mgmt(Method::GET, "/users", None).await;
+    assert_eq!(list.body["total_users"], 0, "nothing half-imported");
+    let authenticators = app
+        .send(Method::GET, "/_emulator/authenticators", None, None)
+        .await;
+    assert_eq!(authenticators.body, json!({"authenticators": []}));
+}
+
+/// tests/fixtures/exported.json is an export (fixtures/passkeys.json and social.json loaded,
+/// a key rotated); CI checks it against fixtures.schema.json, and it loads back.
+#[tokio::test]
+async fn a_saved_export_loads_and_its_passkeys_still_sign_in() {
+    let app = spawn_with_fixture("exported.json").await;
+    grace_logs_in(&app).await;
+    let apps = app.send(Method::GET, "/_emulator/apps", None, None).await;
+    assert_eq!(
+        apps.body["apps"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        apps.text
+    );
 }

@@ -1,5 +1,6 @@
 //! `GET /_emulator/export[?app_id=][&format=]`: the emulator's state as a document to keep
-//! or hand over. `format=passkeys` is the migration export ([`super::passkey_export`]).
+//! or hand over: by default a fixture document that `--fixtures` loads back ([`crate::export`]);
+//! `format=passkeys` is the migration export ([`super::passkey_export`]).
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -7,8 +8,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::passkey_export::{PasskeyExport, PasskeyExportApp};
+use crate::domain::fixtures::FixtureFile;
 use crate::domain::ids::is_plausible_id;
 use crate::error::{ApiError, ApiResult};
+use crate::export;
 use crate::http::AppState;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
@@ -49,7 +52,10 @@ async fn app_ids(state: &AppState, app_id: Option<&str>) -> ApiResult<Vec<String
     tag = "emulator",
     params(ExportQuery),
     responses(
-        (status = 200, description = "The state: a fixture document, or with `format=passkeys` the migration export.", body = PasskeyExport),
+        (status = 200, description = "The state: a fixture document (docs/FIXTURES.md), or with `format=passkeys` the migration export (docs/MIGRATION.md).", content(
+            (FixtureFile = "application/json"),
+            (PasskeyExport = "application/json"),
+        )),
         crate::openapi::BadRequest,
         crate::openapi::NotFound,
     ),
@@ -77,8 +83,13 @@ pub async fn export(
             })
             .into_response())
         }
-        ExportFormat::Fixtures => Err(ApiError::invalid_request(
-            "format=fixtures is not available yet: use format=passkeys.",
-        )),
+        ExportFormat::Fixtures => {
+            let every_app = query.app_id.is_none();
+            let document =
+                export::fixture_document(&state.store, state.clock.timestamp(), &ids, every_app)
+                    .await
+                    .map_err(ApiError::internal)?;
+            Ok(Json(document).into_response())
+        }
     }
 }
