@@ -13,6 +13,7 @@ pub mod messages;
 pub mod metadata;
 pub mod oidc;
 pub mod provider_tokens;
+pub mod readiness;
 pub mod social;
 pub mod timestamp;
 pub mod tokens;

@@ -80,11 +80,14 @@ impl AppState {
     }
 
     /// Deletes what expired more than a minute ago on the emulator's clock (the minute spares
-    /// a request that read a row just before it lapsed), and the oldest user events past
-    /// the newest 100,000. Runs every minute and whenever the clock is moved.
+    /// a request that read a row just before it lapsed), the oldest user events past the
+    /// newest 100,000 and passkey readiness reports past the newest 10,000. Runs every
+    /// minute and whenever the clock is moved.
     pub async fn sweep(&self) -> Result<u64, sqlx::Error> {
         let before = self.clock.timestamp().plus(Duration::seconds(-60));
-        Ok(self.store.sweep_expired(before).await? + self.store.trim_events().await?)
+        Ok(self.store.sweep_expired(before).await?
+            + self.store.trim_events().await?
+            + self.store.trim_readiness_reports().await?)
     }
 
     /// Resolves once shutdown has begun.

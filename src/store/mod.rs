@@ -16,6 +16,7 @@ mod metadata_schema;
 mod oauth;
 mod otps;
 mod read_cache;
+mod readiness;
 mod refresh_tokens;
 mod reset;
 mod signing_keys;

@@ -6,8 +6,9 @@ use super::Store;
 
 /// What a reset clears besides users (whose rows cascade to devices, passcodes, refresh
 /// tokens, nonces and social connections).
-const RESET_TABLES: [&str; 6] = [
+const RESET_TABLES: [&str; 7] = [
     "messages",
+    "passkey_readiness_reports",
     "webauthn_handshakes",
     "flex_transactions",
     "oauth_grants",
@@ -18,7 +19,8 @@ const RESET_TABLES: [&str; 6] = [
 impl Store {
     /// Removes every user (of one app, or of all), and with them their devices, passcodes,
     /// refresh tokens, Flex nonces and social connections, the inbox's messages, and pending
-    /// passkey handshakes, Flex transactions, OAuth grants, codes and queued identities. Apps,
+    /// passkey handshakes, Flex transactions, OAuth grants, codes and queued identities, and
+    /// passkey readiness reports. Apps,
     /// keys, metadata schemas and virtual authenticators stay. Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
         // Foreign keys are off for this one transaction on this one connection (the pragma

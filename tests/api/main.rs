@@ -40,6 +40,7 @@ mod passkey_failures;
 mod passkey_helpers;
 mod passkeys;
 mod persistence;
+mod readiness;
 mod readme;
 mod refresh;
 mod routing;

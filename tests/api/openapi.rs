@@ -39,9 +39,10 @@ async fn the_document_describes_all_three_faces() {
     };
     // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30).
     assert_eq!(count("/api/v1/"), 30);
-    assert_eq!(count("/auth/v1/"), 47);
-    // The emulator API: 40, snapshots (4), export (1).
-    assert_eq!(count("/_emulator/"), 45);
+    // The Auth API: 47, and passkey readiness (the clients' path and the app-scoped one).
+    assert_eq!(count("/auth/v1/"), 49);
+    // The emulator API: 40, snapshots (4), export (1), passkey readiness reports (2).
+    assert_eq!(count("/_emulator/"), 47);
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let total = format!("all three faces ({} operations)", operations.len());

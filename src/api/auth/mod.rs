@@ -14,6 +14,7 @@ pub mod models;
 mod otp;
 pub(crate) mod passkey_models;
 mod passkeys;
+mod readiness;
 pub(crate) mod session;
 pub(crate) mod social;
 mod social_users;
@@ -62,4 +63,6 @@ face! {
     hosted_tokens::userinfo;
     hosted::logout;
     tokens::refresh_auth_token, tokens::revoke_refresh_token;
+    readiness::create_passkey_readiness;
+    readiness::create_app_passkey_readiness;
 }

@@ -14,6 +14,7 @@ mod health;
 mod inbox;
 mod keys;
 mod passkey_export;
+mod readiness;
 mod requests;
 mod reset;
 mod snapshots;
@@ -41,6 +42,7 @@ face! {
     snapshots::list_snapshots, snapshots::create_snapshot;
     snapshots::restore_snapshot;
     snapshots::delete_snapshot;
+    readiness::list_reports, readiness::delete_reports;
     inbox::list_messages, inbox::delete_messages;
     inbox::latest_message;
     inbox::stream_messages;
