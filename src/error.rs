@@ -59,6 +59,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     // 409
     UserHasNoPasskeys,
+    /// Management (claim-app, 2023 spec).
+    CannotClaimApp,
     // 500
     InternalServerError,
 }
@@ -95,7 +97,7 @@ impl ErrorCode {
             | Self::SnapshotNotFound
             | Self::RouteNotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::UserHasNoPasskeys => StatusCode::CONFLICT,
+            Self::UserHasNoPasskeys | Self::CannotClaimApp => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
         }

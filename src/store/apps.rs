@@ -61,6 +61,24 @@ impl Store {
         Ok(Some(app))
     }
 
+    /// Counts for `get-app-stats`: users, users with a passkey, users signed in since `since`.
+    pub async fn app_stats(&self, app_id: &str, since: Timestamp) -> Result<AppStats, sqlx::Error> {
+        let (total_users, webauthn_users, active_users): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(SUM(users), 0) FROM user_counts WHERE app_id = ?1), \
+               (SELECT COUNT(DISTINCT user_id) FROM webauthn_devices WHERE app_id = ?1), \
+               (SELECT COUNT(*) FROM users WHERE app_id = ?1 AND last_login_at > ?2)",
+        )
+        .bind(app_id)
+        .bind(since.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(AppStats {
+            total_users,
+            webauthn_users,
+            active_users,
+        })
+    }
+
     pub async fn app_exists(&self, id: &str) -> Result<bool, sqlx::Error> {
         let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM apps WHERE id = ?")
             .bind(id)
@@ -153,4 +171,13 @@ impl Store {
         self.users_changed();
         Ok(result.rows_affected() == 1)
     }
+}
+
+/// What `get-app-stats` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppStats {
+    pub total_users: i64,
+    pub webauthn_users: i64,
+    /// Users whose last sign-in is after the `since` asked for.
+    pub active_users: i64,
 }

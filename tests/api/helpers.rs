@@ -112,8 +112,15 @@ impl TestApp {
     /// deleting the app, its API keys, its metadata schema). `path` follows `/apps/{id}`.
     pub async fn mgmt(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let console = (path.is_empty() && method != Method::GET)
-            || path.starts_with("/api-keys")
-            || path.starts_with("/user-metadata");
+            || [
+                "/api-keys",
+                "/user-metadata",
+                "/stats",
+                "/layouts",
+                "/claim",
+            ]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
         let key = if console { ADMIN_KEY } else { API_KEY };
         self.send(
             method,

@@ -2,6 +2,7 @@
 //! database and talks HTTP to it.
 
 mod api_keys;
+mod app_console;
 mod apps;
 mod auth_app;
 mod auth_users;

@@ -37,8 +37,9 @@ async fn the_document_describes_all_three_faces() {
             .filter(|(_, path, _)| path.starts_with(prefix))
             .count()
     };
-    // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30).
-    assert_eq!(count("/api/v1/"), 30);
+    // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30),
+    // stats, layouts, claim (33).
+    assert_eq!(count("/api/v1/"), 33);
     // The Auth API: 47, and passkey readiness (the clients' path and the app-scoped one).
     assert_eq!(count("/auth/v1/"), 49);
     // The emulator API: 40, snapshots (4), export (1), passkey readiness reports (2).

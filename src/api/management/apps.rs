@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::http::extract::{AdminAuth, ApiJson, ConsoleAuth, OptionalManagementAuth, from_value};
 
-async fn app_response(state: &AppState, app_id: &str) -> ApiResult<Json<AppResponse>> {
+pub(super) async fn app_response(state: &AppState, app_id: &str) -> ApiResult<Json<AppResponse>> {
     let app = state
         .store
         .app(app_id)

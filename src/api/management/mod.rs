@@ -4,6 +4,7 @@
 //! takes the admin key.
 
 mod api_keys;
+mod app_console;
 mod apps;
 mod devices;
 mod events;
@@ -21,6 +22,9 @@ face! {
     flex::create_authenticate_transaction;
     flex::verify_nonce;
     apps::get_app, apps::update_app, apps::delete_app;
+    app_console::get_app_stats;
+    app_console::update_app_layouts;
+    app_console::claim_app;
     api_keys::list_api_keys, api_keys::create_api_key;
     api_keys::get_api_key, api_keys::update_api_key, api_keys::delete_api_key;
     metadata_schema::get_app_metadata_schema, metadata_schema::add_app_metadata_schema;
