@@ -40,6 +40,8 @@ pub enum ErrorCode {
     MetadataFieldNotFound,
     /// Management (events). Emulator: Passage's code for an unknown event is not documented.
     EventNotFound,
+    /// Management (email templates, console).
+    EmailTemplateNotFound,
     /// Emulator API only (the inbox): no Passage client reads it.
     MessageNotFound,
     TransactionNotFound,
@@ -90,6 +92,7 @@ impl ErrorCode {
             | Self::MetadataFieldNotFound
             | Self::MessageNotFound
             | Self::EventNotFound
+            | Self::EmailTemplateNotFound
             | Self::TransactionNotFound
             | Self::AuthenticatorNotFound
             | Self::RequestNotFound

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::domain::app::App;
+use crate::domain::email_templates::{self, EmailTemplateType, Variables};
 use crate::domain::identifiers::Identifier;
 use crate::domain::ids::new_id;
 use crate::domain::messages::{Channel, Message};
@@ -51,8 +52,17 @@ pub fn check_public_signup(app: &App) -> ApiResult<()> {
     }
 }
 
-/// "Sends" a message: it lands in the inbox (and, with `--smtp-relay`, in a real mailbox).
-pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
+/// "Sends" a message to `user`: it lands in the inbox (and, with `--smtp-relay`, in a real
+/// mailbox). An email whose type has an enabled template of the app is rendered from it.
+pub async fn deliver(
+    state: &AppState,
+    app: &App,
+    user: &User,
+    ttl_seconds: i64,
+    message: Message,
+) -> ApiResult<()> {
+    let message = with_template(app, user, ttl_seconds, message);
+    let message = &message;
     let now = state.clock.timestamp();
     let stored = state
         .store
@@ -68,6 +78,39 @@ pub async fn deliver(state: &AppState, app: &App, message: &Message) -> ApiResul
     }
     log_delivery(&app.id, message);
     Ok(())
+}
+
+/// The message with the subject and HTML of the app's enabled template for its type, if any
+/// (emails only; the plain text stays the emulator's). A template that fails to render (it was
+/// checked when saved) leaves the built-in message, with a warning.
+fn with_template(app: &App, user: &User, ttl_seconds: i64, mut message: Message) -> Message {
+    if message.channel != Channel::Email {
+        return message;
+    }
+    let kind = EmailTemplateType::for_message(message.kind);
+    let Some(template) = app
+        .email_templates
+        .iter()
+        .find(|t| t.enabled && t.template_type == kind)
+    else {
+        return message;
+    };
+    let variables = Variables {
+        app,
+        user,
+        magic_link: message.magic_link.as_deref(),
+        otp: message.otp.as_deref(),
+        ttl_seconds,
+        language: message.language,
+    };
+    match email_templates::render(&template.subject, &template.html, &variables) {
+        Ok((subject, html)) => {
+            message.subject = subject;
+            message.html = html;
+        }
+        Err(error) => tracing::warn!(app_id = %app.id, %error, "email template not used"),
+    }
+    message
 }
 
 /// Every captured message at info with what a developer needs from it, as Firebase prints its

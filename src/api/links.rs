@@ -153,7 +153,9 @@ pub async fn issue_link(state: &AppState, order: LinkOrder<'_>) -> ApiResult<Iss
         deliver(
             state,
             order.app,
-            &messages::magic_link_message(envelope, &url),
+            order.user,
+            order.ttl_seconds,
+            messages::magic_link_message(envelope, &url),
         )
         .await?;
     }

@@ -17,6 +17,8 @@ pub struct App {
     pub id: String,
     pub settings: AppSettings,
     pub user_metadata_schema: Vec<UserMetadataField>,
+    /// The app's own email templates (enabled or not), oldest first.
+    pub email_templates: Vec<super::email_templates::EmailTemplate>,
     /// Passage: base64 of the active signing key's public PEM (`""` before the app has one).
     pub rsa_public_key: String,
     pub created_at: Timestamp,

@@ -44,6 +44,7 @@ impl Store {
         let settings: AppSettings = serde_json::from_str(&row.settings)
             .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
         let user_metadata_schema = self.metadata_schema(&row.id).await?;
+        let email_templates = self.email_templates(&row.id).await?;
         let rsa_public_key = self
             .active_signing_key(&row.id)
             .await?
@@ -53,6 +54,7 @@ impl Store {
             id: row.id,
             settings,
             user_metadata_schema,
+            email_templates,
             rsa_public_key,
             created_at: Timestamp(row.created_at),
         };

@@ -15,6 +15,7 @@ mod crash;
 mod current_user;
 mod devices;
 mod edges;
+mod email_templates;
 mod emulator;
 mod events;
 mod exec;

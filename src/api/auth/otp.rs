@@ -180,7 +180,7 @@ async fn send_otp(
         ttl_seconds: ttl,
     };
     let message = messages::otp_message(envelope, &code);
-    deliver(state, app, &message).await?;
+    deliver(state, app, user, ttl, message).await?;
     Ok((
         StatusCode::CREATED,
         Json(OneTimePasscodeResponse { otp_id }),

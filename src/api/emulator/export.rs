@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::passkey_export::{PasskeyExport, PasskeyExportApp};
@@ -24,6 +23,14 @@ pub enum ExportFormat {
     Passkeys,
 }
 
+/// What the export answers: one of the two documents, by `format`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ExportDocument {
+    Fixtures(FixtureFile),
+    Passkeys(PasskeyExport),
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +39,7 @@ pub struct ExportQuery {
     #[serde(default)]
     pub app_id: Option<String>,
     #[serde(default)]
+    #[param(inline)]
     pub format: ExportFormat,
 }
 
@@ -52,10 +60,7 @@ async fn app_ids(state: &AppState, app_id: Option<&str>) -> ApiResult<Vec<String
     tag = "emulator",
     params(ExportQuery),
     responses(
-        (status = 200, description = "The state: a fixture document (docs/FIXTURES.md), or with `format=passkeys` the migration export (docs/MIGRATION.md).", content(
-            (FixtureFile = "application/json"),
-            (PasskeyExport = "application/json"),
-        )),
+        (status = 200, description = "The state: a fixture document (docs/FIXTURES.md), or with `format=passkeys` the migration export (docs/MIGRATION.md).", body = ExportDocument),
         crate::openapi::BadRequest,
         crate::openapi::NotFound,
     ),
@@ -63,7 +68,7 @@ async fn app_ids(state: &AppState, app_id: Option<&str>) -> ApiResult<Vec<String
 pub async fn export(
     State(state): State<AppState>,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<ExportDocument>> {
     let Query(query) = query.map_err(|error| ApiError::invalid_request(error.body_text()))?;
     let ids = app_ids(&state, query.app_id.as_deref()).await?;
     match query.format {
@@ -76,12 +81,11 @@ pub async fn export(
                 let users = state.store.export_users(&id).await?;
                 apps.push(PasskeyExportApp::new(&app, users));
             }
-            Ok(Json(PasskeyExport {
+            Ok(Json(ExportDocument::Passkeys(PasskeyExport {
                 format: "passkeys",
                 exported_at: state.clock.timestamp(),
                 apps,
-            })
-            .into_response())
+            })))
         }
         ExportFormat::Fixtures => {
             let every_app = query.app_id.is_none();
@@ -89,7 +93,7 @@ pub async fn export(
                 export::fixture_document(&state.store, state.clock.timestamp(), &ids, every_app)
                     .await
                     .map_err(ApiError::internal)?;
-            Ok(Json(document).into_response())
+            Ok(Json(ExportDocument::Fixtures(document)))
         }
     }
 }

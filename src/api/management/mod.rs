@@ -7,6 +7,7 @@ mod api_keys;
 mod app_console;
 mod apps;
 mod devices;
+mod email_templates;
 mod events;
 mod flex;
 mod list_users;
@@ -25,6 +26,10 @@ face! {
     app_console::get_app_stats;
     app_console::update_app_layouts;
     app_console::claim_app;
+    email_templates::list_email_templates, email_templates::create_email_template;
+    email_templates::get_email_template,
+    email_templates::update_email_template,
+    email_templates::delete_email_template;
     api_keys::list_api_keys, api_keys::create_api_key;
     api_keys::get_api_key, api_keys::update_api_key, api_keys::delete_api_key;
     metadata_schema::get_app_metadata_schema, metadata_schema::add_app_metadata_schema;
