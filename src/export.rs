@@ -1,6 +1,6 @@
 //! The state as a fixture document (`GET /_emulator/export`, `--export-on-exit`): what
 //! loading it into a fresh emulator (`--fixtures`, `POST /_emulator/fixtures`) turns back into
-//! the same apps, keys, users, passkeys and virtual authenticators.
+//! the same apps, keys, email templates, users, passkeys and virtual authenticators.
 //!
 //! Not in it: sessions, refresh tokens, passcodes, links, the inbox and events (what a run
 //! does, not what it is set up with; snapshots keep those). API keys go by hash, so the
@@ -16,8 +16,8 @@ use time::Duration;
 use crate::authenticator::private_key_pem;
 use crate::domain::app::App;
 use crate::domain::fixtures::{
-    FixtureApp, FixtureAuthenticator, FixtureCredential, FixtureDevice, FixtureFile,
-    FixtureMetadataField, FixtureUser,
+    FixtureApp, FixtureAuthenticator, FixtureCredential, FixtureDevice, FixtureEmailTemplate,
+    FixtureFile, FixtureMetadataField, FixtureUser,
 };
 use crate::domain::social::FixtureSocialConnection;
 use crate::domain::timestamp::Timestamp;
@@ -127,6 +127,17 @@ async fn fixture_app(
         signing_key,
         retired_signing_keys,
         user_metadata_schema,
+        email_templates: app
+            .email_templates
+            .into_iter()
+            .map(|template| FixtureEmailTemplate {
+                id: Some(template.id),
+                template_type: template.template_type,
+                enabled: template.enabled,
+                subject: template.subject,
+                html: template.html,
+            })
+            .collect(),
         users: users.into_iter().map(fixture_user).collect(),
     })
 }

@@ -153,3 +153,44 @@ impl FixtureAuthenticator {
         Ok(())
     }
 }
+
+/// An email template of an app (Passage's `EmailTemplate`), as an export writes it.
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureEmailTemplate {
+    /// Default: `{app_id}_{type}`, so loading twice keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub template_type: super::email_templates::EmailTemplateType,
+    #[serde(default)]
+    pub enabled: bool,
+    pub subject: String,
+    pub html: String,
+}
+
+impl FixtureEmailTemplate {
+    /// Syntax and variables, as `POST /email-templates` checks them.
+    pub(super) fn check(
+        &self,
+        app_id: &str,
+        schema: &[super::metadata::UserMetadataField],
+    ) -> Result<(), String> {
+        let app = super::app::App {
+            id: app_id.to_owned(),
+            settings: super::app::AppSettings::default(),
+            user_metadata_schema: schema.to_vec(),
+            email_templates: Vec::new(),
+            rsa_public_key: String::new(),
+            created_at: Timestamp::NEVER,
+        };
+        super::email_templates::check(&app, &self.subject, &self.html)
+    }
+
+    /// The template's id: the given one, or `{app_id}_{type}`.
+    pub fn id_in(&self, app_id: &str) -> String {
+        self.id
+            .clone()
+            .unwrap_or_else(|| format!("{app_id}_{}", self.template_type.as_str()))
+    }
+}

@@ -19,7 +19,9 @@ use super::tokens::SigningKey;
 use super::user::UserStatus;
 
 pub use super::fixture_devices::FixtureDevice;
-pub use super::fixture_state::{FixtureAuthenticator, FixtureCredential, FixtureRetiredKey};
+pub use super::fixture_state::{
+    FixtureAuthenticator, FixtureCredential, FixtureEmailTemplate, FixtureRetiredKey,
+};
 
 /// The built-in fixture that `cargo run` serves when no `--fixtures` flag is given.
 pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
@@ -54,6 +56,9 @@ pub struct FixtureApp {
     pub retired_signing_keys: Vec<FixtureRetiredKey>,
     #[serde(default)]
     pub user_metadata_schema: Vec<FixtureMetadataField>,
+    /// The app's email templates (Passage's `EmailTemplate`; `id` optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_templates: Vec<FixtureEmailTemplate>,
     #[serde(default)]
     pub users: Vec<FixtureUser>,
 }
@@ -233,6 +238,11 @@ impl FixtureFile {
                 }
             }
             let schema = app.schema();
+            for (index, template) in app.email_templates.iter().enumerate() {
+                template
+                    .check(&app.id, &schema)
+                    .map_err(|error| format!("{at}.email_templates[{index}].{error}"))?;
+            }
             for (user_index, user) in app.users.iter_mut().enumerate() {
                 user.normalize(&schema)
                     .map_err(|error| format!("{at}.users[{user_index}].{error}"))?;

@@ -198,6 +198,23 @@ async fn upsert_app(
         .await?;
     }
 
+    for template in &app.email_templates {
+        sqlx::query(
+            "INSERT INTO email_templates (id, app_id, type, enabled, subject, html, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (app_id, type) DO UPDATE SET \
+               enabled = excluded.enabled, subject = excluded.subject, html = excluded.html",
+        )
+        .bind(template.id_in(&app.id))
+        .bind(&app.id)
+        .bind(template.template_type.as_str())
+        .bind(template.enabled)
+        .bind(&template.subject)
+        .bind(&template.html)
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+
     for (position, field) in app.schema().iter().enumerate() {
         sqlx::query(
             "INSERT INTO user_metadata_fields \

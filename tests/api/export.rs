@@ -168,13 +168,18 @@ async fn bad_export_queries_are_refused() {
     assert_error(&extra, 400, "invalid_request", "apps");
 }
 
-/// The state a suite builds: a metadata field, a new API key, a user signed up by passcode
+/// The state a suite builds: a metadata field, an enabled passcode email template, a new API key, a user signed up by passcode
 /// (whose token is kept) with metadata, a user with a passkey of a virtual authenticator and a
 /// linked Google account, and a signing key rotated after the token was issued.
 async fn build_state(app: &TestApp) -> (String, String) {
     let field = json!([{"field_name": "plan", "friendly_name": "Plan", "type": "string", "profile": true, "registration": false}]);
     let added = app.mgmt(Method::POST, "/user-metadata", Some(field)).await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let template = json!({"type": "otp", "enabled": true, "subject": "{{.otp.code}} for {{.app.name}}", "html": "<b>{{.otp.code}}</b>"});
+    let made = app
+        .mgmt(Method::POST, "/email-templates", Some(template))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let created = app
         .mgmt(Method::POST, "/api-keys", Some(json!({"name": "ci"})))
         .await;
@@ -279,6 +284,12 @@ async fn same_state(second: &TestApp, users: &[Value], key: &str, token: &str) {
     // The same virtual authenticator logs the same user in.
     let logged_in = login_passkey(second, "phone", Some("grace@example.com")).await;
     assert_eq!(logged_in.status, StatusCode::OK, "{}", logged_in.text);
+    // The email template came along: the next passcode email is rendered from it.
+    let (_, code) = login(second).await;
+    let mail = latest(second, "ada@example.com").await;
+    let app = second.mgmt(Method::GET, "", None).await.body;
+    let name = app["app"]["name"].as_str().unwrap();
+    assert_eq!(mail["subject"], json!(format!("{code} for {name}")));
 }
 
 /// `--export-on-exit`: a graceful stop writes the state; `--fixtures` loads it back.

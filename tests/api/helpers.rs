@@ -118,6 +118,7 @@ impl TestApp {
                 "/stats",
                 "/layouts",
                 "/claim",
+                "/email-",
             ]
             .iter()
             .any(|prefix| path.starts_with(prefix));
