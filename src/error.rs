@@ -42,6 +42,8 @@ pub enum ErrorCode {
     EventNotFound,
     /// Management (email templates, console).
     EmailTemplateNotFound,
+    /// Management (email provider, console).
+    EmailProviderNotFound,
     /// Emulator API only (the inbox): no Passage client reads it.
     MessageNotFound,
     TransactionNotFound,
@@ -93,6 +95,7 @@ impl ErrorCode {
             | Self::MessageNotFound
             | Self::EventNotFound
             | Self::EmailTemplateNotFound
+            | Self::EmailProviderNotFound
             | Self::TransactionNotFound
             | Self::AuthenticatorNotFound
             | Self::RequestNotFound

@@ -53,12 +53,13 @@ impl SmtpRelay {
         })
     }
 
-    /// Sends a copy of an email in the background; SMS are not relayed.
-    pub fn forward(&self, app_name: &str, message: &Message) {
+    /// Sends a copy of an email in the background, from `from` (default the emulator's
+    /// no-reply address); SMS are not relayed.
+    pub fn forward(&self, app_name: &str, from: Option<&str>, message: &Message) {
         if message.channel != Channel::Email {
             return;
         }
-        let email = match build(app_name, message) {
+        let email = match build(app_name, from.unwrap_or(FROM_ADDRESS), message) {
             Ok(email) => email,
             Err(error) => {
                 tracing::warn!(%error, to = %message.recipient, "cannot relay this email");
@@ -76,10 +77,10 @@ impl SmtpRelay {
     }
 }
 
-fn build(app_name: &str, message: &Message) -> Result<lettre::Message, String> {
+fn build(app_name: &str, from: &str, message: &Message) -> Result<lettre::Message, String> {
     let from = Mailbox::new(
         Some(app_name.to_owned()),
-        FROM_ADDRESS.parse().map_err(|error| format!("{error}"))?,
+        from.parse().map_err(|error| format!("from: {error}"))?,
     );
     let to: Mailbox = message
         .recipient

@@ -73,10 +73,55 @@ pub async fn deliver(
         .store
         .trim_messages(state.inbox_size, stored.seq)
         .await?;
-    if let Some(relay) = &state.relay {
-        relay.forward(&app.settings.name, message);
-    }
+    relay(state, app, message);
     log_delivery(&app.id, message);
+    Ok(())
+}
+
+/// Copies an email to `--smtp-relay` and to the app's own `smtp` provider (as `--smtp-relay`
+/// for this app only; its URL was checked when set).
+fn relay(state: &AppState, app: &App, message: &Message) {
+    if let Some(relay) = &state.relay {
+        relay.forward(&app.settings.name, None, message);
+    }
+    if let Some(provider) = &app.email_provider
+        && let Some(url) = provider.smtp_url()
+        && let Ok(relay) = crate::relay::SmtpRelay::from_url(url)
+    {
+        relay.forward(&app.settings.name, Some(&provider.from_address), message);
+    }
+}
+
+/// The console's test email: into the inbox and out through the relays, as any email.
+pub async fn deliver_test_email(
+    state: &AppState,
+    app: &App,
+    recipient: &str,
+    subject: String,
+    html: String,
+) -> ApiResult<()> {
+    let message = Message {
+        channel: Channel::Email,
+        recipient: recipient.to_owned(),
+        kind: crate::domain::messages::MessageKind::EmailTest,
+        language: "en",
+        text: format!("{subject}\n\n(This test email has an HTML body only.)\n"),
+        subject,
+        html,
+        magic_link: None,
+        otp: None,
+    };
+    let now = state.clock.timestamp();
+    let stored = state
+        .store
+        .insert_message(&new_id(), &app.id, &message, now)
+        .await?;
+    state
+        .store
+        .trim_messages(state.inbox_size, stored.seq)
+        .await?;
+    relay(state, app, &message);
+    log_delivery(&app.id, &message);
     Ok(())
 }
 
@@ -87,7 +132,9 @@ fn with_template(app: &App, user: &User, ttl_seconds: i64, mut message: Message)
     if message.channel != Channel::Email {
         return message;
     }
-    let kind = EmailTemplateType::for_message(message.kind);
+    let Some(kind) = EmailTemplateType::for_message(message.kind) else {
+        return message;
+    };
     let Some(template) = app
         .email_templates
         .iter()

@@ -19,6 +19,8 @@ pub struct App {
     pub user_metadata_schema: Vec<UserMetadataField>,
     /// The app's own email templates (enabled or not), oldest first.
     pub email_templates: Vec<super::email_templates::EmailTemplate>,
+    /// The app's email provider, if one was configured.
+    pub email_provider: Option<super::email_provider::StoredEmailProvider>,
     /// Passage: base64 of the active signing key's public PEM (`""` before the app has one).
     pub rsa_public_key: String,
     pub created_at: Timestamp,

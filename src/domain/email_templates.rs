@@ -47,13 +47,14 @@ impl EmailTemplateType {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 
-    /// The template an email of this kind is rendered from.
-    pub fn for_message(kind: MessageKind) -> Self {
+    /// The template an email of this kind is rendered from (a test email has its own).
+    pub fn for_message(kind: MessageKind) -> Option<Self> {
         match kind {
-            MessageKind::LoginOtp | MessageKind::RegisterOtp => Self::Otp,
-            MessageKind::LoginMagicLink | MessageKind::RegisterMagicLink => Self::MagicLink,
-            MessageKind::VerifyIdentifier | MessageKind::ChangePhone => Self::EmailVerify,
-            MessageKind::ChangeEmail => Self::EmailChange,
+            MessageKind::LoginOtp | MessageKind::RegisterOtp => Some(Self::Otp),
+            MessageKind::LoginMagicLink | MessageKind::RegisterMagicLink => Some(Self::MagicLink),
+            MessageKind::VerifyIdentifier | MessageKind::ChangePhone => Some(Self::EmailVerify),
+            MessageKind::ChangeEmail => Some(Self::EmailChange),
+            MessageKind::EmailTest => None,
         }
     }
 
@@ -142,7 +143,12 @@ pub fn render(
     html: &str,
     variables: &Variables<'_>,
 ) -> Result<(String, String), String> {
-    let data = gotmpl::to_value(&variables.data()).map_err(|error| error.to_string())?;
+    render_with(subject, html, &variables.data())
+}
+
+/// [`render`] with any data: the test email renders the variables its request gives.
+pub fn render_with(subject: &str, html: &str, data: &Value) -> Result<(String, String), String> {
+    let data = gotmpl::to_value(data).map_err(|error| error.to_string())?;
     let subject = gotmpl::Template::new("subject")
         .missing_key(MissingKey::Error)
         .max_range_iters(1000)

@@ -181,6 +181,7 @@ impl FixtureEmailTemplate {
             settings: super::app::AppSettings::default(),
             user_metadata_schema: schema.to_vec(),
             email_templates: Vec::new(),
+            email_provider: None,
             rsa_public_key: String::new(),
             created_at: Timestamp::NEVER,
         };

@@ -67,6 +67,8 @@ pub enum MessageKind {
     ChangeEmail,
     /// The same for a new phone number.
     ChangePhone,
+    /// `POST /apps/{app_id}/email-test` (the console's "Test Email").
+    EmailTest,
 }
 
 impl MessageKind {
@@ -79,6 +81,7 @@ impl MessageKind {
             Self::VerifyIdentifier => "verify_identifier",
             Self::ChangeEmail => "change_email",
             Self::ChangePhone => "change_phone",
+            Self::EmailTest => "email_test",
         }
     }
 
@@ -91,6 +94,7 @@ impl MessageKind {
             "verify_identifier" => Some(Self::VerifyIdentifier),
             "change_email" => Some(Self::ChangeEmail),
             "change_phone" => Some(Self::ChangePhone),
+            "email_test" => Some(Self::EmailTest),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod device;
+pub mod email_provider;
 pub mod email_templates;
 pub mod events;
 pub mod fixture_devices;

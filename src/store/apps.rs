@@ -45,6 +45,7 @@ impl Store {
             .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
         let user_metadata_schema = self.metadata_schema(&row.id).await?;
         let email_templates = self.email_templates(&row.id).await?;
+        let email_provider = self.email_provider(&row.id).await?;
         let rsa_public_key = self
             .active_signing_key(&row.id)
             .await?
@@ -55,6 +56,7 @@ impl Store {
             settings,
             user_metadata_schema,
             email_templates,
+            email_provider,
             rsa_public_key,
             created_at: Timestamp(row.created_at),
         };

@@ -7,6 +7,7 @@ mod api_keys;
 mod apps;
 mod authenticators;
 mod devices;
+mod email_provider;
 mod email_templates;
 mod events;
 mod fixtures;

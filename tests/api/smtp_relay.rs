@@ -121,3 +121,120 @@ async fn a_bad_relay_url_stops_start_up() {
         .to_string();
     assert!(error.contains("only plain smtp://"), "{error}");
 }
+
+/// Waits until the sink holds `count` messages; answers them.
+async fn received(sink: &Sink, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let got = sink.received.lock().unwrap().clone();
+        if got.len() >= count {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{count} not relayed within 5 s: {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// An app's `smtp` email provider relays that app's email; the test email lands in the inbox
+/// and goes out through it too.
+#[tokio::test]
+async fn an_apps_smtp_provider_relays_its_email_and_the_test_email() {
+    let (sink, port) = start_sink();
+    let app = spawn_app().await;
+    let missing = app.mgmt(Method::GET, "/email-provider", None).await;
+    assert_error(&missing, 404, "email_provider_not_found", "POST");
+    let provider = json!({"type": "smtp", "enabled": true, "from_address": "hello@shop.example",
+                          "config": {"smtp_url": format!("smtp://127.0.0.1:{port}")}});
+    let created = app
+        .mgmt(Method::POST, "/email-provider", Some(provider.clone()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(
+        created.body,
+        json!({"enabled": true, "from_address": "hello@shop.example", "type": "smtp"})
+    );
+    let twice = app
+        .mgmt(Method::POST, "/email-provider", Some(provider))
+        .await;
+    assert_error(&twice, 400, "invalid_request", "PATCH");
+
+    let test = json!({"html_template": "<p>Hi {{.name}}</p>", "recipient_email": "Ada@Example.com",
+                      "subject": "Test for {{.name}}", "variables": {"name": "<Ada>"}});
+    let sent = app.mgmt(Method::POST, "/email-test", Some(test)).await;
+    assert_eq!((sent.status, sent.text.as_str()), (StatusCode::OK, ""));
+    let mail = latest(&app, "ada@example.com").await;
+    assert_eq!(
+        (&mail["kind"], &mail["subject"], &mail["html"]),
+        (
+            &json!("email_test"),
+            &json!("Test for <Ada>"),
+            &json!("<p>Hi &lt;Ada&gt;</p>")
+        )
+    );
+    let relayed = received(&sink, 1).await;
+    assert!(
+        relayed[0].contains("RCPT ada@example.com"),
+        "{}",
+        relayed[0]
+    );
+    assert!(
+        relayed[0].contains("<hello@shop.example>"),
+        "from the provider's address: {}",
+        relayed[0]
+    );
+    assert!(
+        relayed[0].contains("Subject: Test for <Ada>"),
+        "{}",
+        relayed[0]
+    );
+
+    // The app's own email goes out through it too, until it is disabled.
+    register(&app, "ada@example.com").await;
+    let relayed = received(&sink, 2).await;
+    assert!(relayed[1].contains("one-time passcode"), "{}", relayed[1]);
+    let disabled = app
+        .mgmt(
+            Method::PATCH,
+            "/email-provider",
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(disabled.body["enabled"], false, "{}", disabled.text);
+    auth(
+        &app,
+        Method::POST,
+        "/login/otp",
+        Some(json!({"identifier": "ada@example.com"})),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        sink.received.lock().unwrap().len(),
+        2,
+        "a disabled provider relays nothing"
+    );
+
+    let unknown = app
+        .mgmt(Method::POST, "/email-test", Some(json!({"html_template": "{{.nope}}", "recipient_email": "a@b.co", "subject": "x", "variables": {}})))
+        .await;
+    assert_error(&unknown, 400, "invalid_request", "nope");
+    let no_url = app
+        .mgmt(
+            Method::PATCH,
+            "/email-provider",
+            Some(json!({"config": {}})),
+        )
+        .await;
+    assert_error(&no_url, 400, "invalid_request", "config.smtp_url");
+    let sendgrid = app
+        .mgmt(
+            Method::PATCH,
+            "/email-provider",
+            Some(json!({"type": "sendgrid", "config": {"api_key": "SG.x"}})),
+        )
+        .await;
+    assert_eq!(sendgrid.body["type"], "sendgrid", "{}", sendgrid.text);
+}

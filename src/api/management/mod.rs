@@ -7,6 +7,7 @@ mod api_keys;
 mod app_console;
 mod apps;
 mod devices;
+mod email_provider;
 mod email_templates;
 mod events;
 mod flex;
@@ -30,6 +31,9 @@ face! {
     email_templates::get_email_template,
     email_templates::update_email_template,
     email_templates::delete_email_template;
+    email_provider::get_email_provider, email_provider::create_email_provider,
+    email_provider::update_email_provider;
+    email_provider::send_test_email;
     api_keys::list_api_keys, api_keys::create_api_key;
     api_keys::get_api_key, api_keys::update_api_key, api_keys::delete_api_key;
     metadata_schema::get_app_metadata_schema, metadata_schema::add_app_metadata_schema;
