@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::device::WebAuthnType;
 use super::ids::is_plausible_id;
 use super::timestamp::Timestamp;
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureDevice {
     pub id: String,

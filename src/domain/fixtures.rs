@@ -114,7 +114,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureUser {
     pub id: String,

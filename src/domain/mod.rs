@@ -20,3 +20,4 @@ pub mod social;
 pub mod timestamp;
 pub mod tokens;
 pub mod user;
+pub mod user_import;

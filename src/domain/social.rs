@@ -206,7 +206,7 @@ impl SocialSettings {
 
 /// Fixtures: a provider account already linked to a user; its provider id is the one the
 /// stand-in gives the email.
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixtureSocialConnection {
     pub provider: Provider,

@@ -92,7 +92,7 @@ const BIG_LOAD: usize = 10_000;
 /// Users written by one statement when none of them exists yet: 13 values a row keeps a
 /// statement under SQLite's 32,766 parameters. Each statement costs a round trip to sqlx's
 /// database thread, which dominated loading 100,000 users one statement at a time (issue 15).
-const INSERT_BATCH: usize = 500;
+pub(super) const INSERT_BATCH: usize = 500;
 
 /// Whether every user of `batch` is absent from the database and named once in it: then a
 /// plain multi-row insert means the same as upserting them one by one.
@@ -115,7 +115,7 @@ async fn is_new(
 }
 
 /// Inserts users known to be new, as [`upsert_user`] would have.
-async fn insert_users(
+pub(super) async fn insert_users(
     tx: &mut Transaction<'_, Sqlite>,
     app_id: &str,
     batch: &[FixtureUser],

@@ -26,6 +26,7 @@ mod snapshots;
 mod social;
 mod sweep;
 mod user_count;
+mod user_import;
 mod user_list;
 mod user_loader;
 mod user_query;

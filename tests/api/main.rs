@@ -55,5 +55,6 @@ mod social_helpers;
 mod social_providers;
 mod timeouts;
 mod tls;
+mod user_import;
 mod users;
 mod versions;

@@ -38,8 +38,8 @@ async fn the_document_describes_all_three_faces() {
             .count()
     };
     // Management: the 12 SDK operations, apps, API keys, metadata schema, Flex, events (30),
-    // stats, layouts, claim, email templates, email provider, email test (42).
-    assert_eq!(count("/api/v1/"), 42);
+    // stats, layouts, claim, email templates, email provider, email test, user import (43).
+    assert_eq!(count("/api/v1/"), 43);
     // The Auth API: 47, and passkey readiness (the clients' path and the app-scoped one).
     assert_eq!(count("/auth/v1/"), 49);
     // The emulator API: 40, snapshots (4), export (1), passkey readiness reports (2).

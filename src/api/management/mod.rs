@@ -16,6 +16,7 @@ mod magic_links;
 mod metadata_schema;
 pub mod models;
 mod paging;
+mod user_import;
 mod users;
 
 face! {
@@ -34,6 +35,7 @@ face! {
     email_provider::get_email_provider, email_provider::create_email_provider,
     email_provider::update_email_provider;
     email_provider::send_test_email;
+    user_import::import_users;
     api_keys::list_api_keys, api_keys::create_api_key;
     api_keys::get_api_key, api_keys::update_api_key, api_keys::delete_api_key;
     metadata_schema::get_app_metadata_schema, metadata_schema::add_app_metadata_schema;
