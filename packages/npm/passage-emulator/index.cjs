@@ -226,6 +226,21 @@ class Emulator {
     return this.request("POST", `/_emulator/reset${query({ appId })}`);
   }
 
+  /** Saves the whole state under `name` (replacing a snapshot of that name). */
+  async snapshot(name) {
+    return (await this.request("POST", "/_emulator/snapshots", { name })).snapshot;
+  }
+
+  /** Puts the state back exactly as the snapshot `name` holds it (milliseconds). */
+  async restore(name) {
+    return (await this.request("POST", `/_emulator/snapshots/${encodeURIComponent(name)}/restore`)).snapshot;
+  }
+
+  /** The state as a fixture document (`format: "passkeys"`: the migration export). */
+  async exportState({ appId, format } = {}) {
+    return this.request("GET", `/_emulator/export${query({ appId, format })}`);
+  }
+
   /** Loads a fixture document (docs/FIXTURES.md). */
   async loadFixtures(document) {
     return this.request("POST", "/_emulator/fixtures", document);

@@ -101,10 +101,23 @@ export declare class Emulator {
   /** Any call to the emulator; JSON in and out. */
   request(method: string, path: string, body?: unknown): Promise<any>;
   reset(options?: { appId?: string }): Promise<unknown>;
+  /** Saves the whole state under `name` (replacing a snapshot of that name). */
+  snapshot(name: string): Promise<Snapshot>;
+  /** Puts the state back exactly as the snapshot `name` holds it. */
+  restore(name: string): Promise<Snapshot>;
+  /** The state as a fixture document; `format: "passkeys"` gives the migration export. */
+  exportState(options?: { appId?: string; format?: "fixtures" | "passkeys" }): Promise<Record<string, unknown>>;
   loadFixtures(document: object): Promise<unknown>;
   /** The emulator's last log lines. */
   logs(): string;
   stop(): Promise<void>;
+}
+
+export interface Snapshot {
+  name: string;
+  created_at: string;
+  users: number;
+  clock_offset_seconds: number;
 }
 
 /** Starts a fresh emulator (a free port, an in-memory database) and resolves once it serves. */

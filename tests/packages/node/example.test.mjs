@@ -99,6 +99,20 @@ test("advancing the clock expires a passcode; reset forgets users", async () => 
   await assert.rejects(passage.user.getByIdentifier("alan@example.com"), /User not found/);
 });
 
+test("a snapshot taken once is restored between tests; the state exports", async () => {
+  await passage.user.create({ email: "seeded@example.com" });
+  const taken = await emulator.snapshot("seeded");
+  assert.equal(taken.users, 1);
+  await passage.user.create({ email: "extra@example.com" });
+  assert.equal((await emulator.restore("seeded")).name, "seeded");
+  assert.equal((await passage.user.getByIdentifier("seeded@example.com")).email, "seeded@example.com");
+  await assert.rejects(passage.user.getByIdentifier("extra@example.com"), /User not found/);
+  const state = await emulator.exportState({ appId: emulator.appId });
+  assert.deepEqual(state.apps[0].users.map((user) => user.email), ["seeded@example.com"]);
+  const passkeys = await emulator.exportState({ format: "passkeys" });
+  assert.equal(passkeys.format, "passkeys");
+});
+
 test("fixtures load through the helper", async () => {
   await emulator.loadFixtures({
     apps: [{ id: "fixtureapp00000000000001", api_keys: [{ key: "fixture-api-key-1" }] }],

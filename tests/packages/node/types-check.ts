@@ -1,6 +1,12 @@
 // Compiled (not run) by `npm run check-types`: the package's TypeScript types describe what a
 // user writes. A wrong name or type here fails CI.
-import { findBinary, startEmulator, type Emulator, type InboxMessage } from "passage-emulator";
+import {
+  findBinary,
+  startEmulator,
+  type Emulator,
+  type InboxMessage,
+  type Snapshot,
+} from "passage-emulator";
 
 export async function example(): Promise<string | null> {
   const binary: string = findBinary();
@@ -20,7 +26,10 @@ export async function example(): Promise<string | null> {
   await emulator.clock.set(new Date());
   await emulator.reset({ appId: emulator.appId ?? undefined });
   await emulator.loadFixtures({ apps: [] });
+  const saved: Snapshot = await emulator.snapshot("seeded");
+  const { users }: Snapshot = await emulator.restore(saved.name);
+  const state: Record<string, unknown> = await emulator.exportState({ format: "passkeys" });
   await emulator.stop();
-  void [urls, all, deleted, finish, offset_seconds];
+  void [urls, all, deleted, finish, offset_seconds, users, state];
   return message?.otp ?? null;
 }

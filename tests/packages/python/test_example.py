@@ -105,6 +105,17 @@ def test_advancing_the_clock_expires_a_passcode(passage):
     assert passage.clock.restore()["offset_seconds"] == 0
 
 
+def test_a_snapshot_is_restored_between_tests_and_the_state_exports(passage):
+    status, _ = auth(passage, "/users", {"identifier": "seeded@example.com"})
+    assert status == 201
+    assert passage.snapshot("seeded")["users"] == 1
+    auth(passage, "/users", {"identifier": "extra@example.com"})
+    assert passage.restore("seeded")["name"] == "seeded"
+    state = passage.export_state(app_id=passage.app_id)
+    assert [user["email"] for user in state["apps"][0]["users"]] == ["seeded@example.com"]
+    assert passage.export_state(format="passkeys")["format"] == "passkeys"
+
+
 def test_fixtures_load_through_the_helper(passage):
     passage.load_fixtures({"apps": [{"id": "fixtureapp00000000000001", "api_keys": [{"key": "fixture-api-key-1"}]}]})
     app = passage.request("GET", "/api/v1/apps/fixtureapp00000000000001")

@@ -199,6 +199,19 @@ class Emulator:
         """Forgets users, tokens, messages and handshakes; keeps apps, keys and authenticators."""
         return self.request("POST", f"/_emulator/reset{_query(app_id=app_id)}")
 
+    def snapshot(self, name: str) -> Any:
+        """Saves the whole state under `name` (replacing a snapshot of that name)."""
+        return self.request("POST", "/_emulator/snapshots", {"name": name})["snapshot"]
+
+    def restore(self, name: str) -> Any:
+        """Puts the state back exactly as the snapshot `name` holds it (milliseconds)."""
+        path = f"/_emulator/snapshots/{urllib.parse.quote(name, safe='')}/restore"
+        return self.request("POST", path)["snapshot"]
+
+    def export_state(self, app_id: Optional[str] = None, format: Optional[str] = None) -> Any:
+        """The state as a fixture document; `format="passkeys"` gives the migration export."""
+        return self.request("GET", f"/_emulator/export{_query(app_id=app_id, format=format)}")
+
     def load_fixtures(self, document: Mapping[str, Any]) -> Any:
         """Loads a fixture document (docs/FIXTURES.md)."""
         return self.request("POST", "/_emulator/fixtures", dict(document))
