@@ -148,24 +148,20 @@ pub struct PortableKey {
 }
 
 impl ParsedKey {
-    /// The key as SPKI PEM with its algorithm. The DER is the curve crates' (p256, p384,
-    /// ed25519-dalek, rsa), which also check that the point or modulus is a valid key.
+    /// The key as SPKI PEM with its algorithm. aws-lc-rs parses the coordinates or modulus
+    /// into its key type (which checks the point is on the curve) and writes the DER.
     pub fn portable(&self) -> Result<PortableKey, String> {
-        use p256::pkcs8::{EncodePublicKey, LineEnding};
+        use aws_lc_rs::encoding::AsDer;
+        use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
         let missing = |what: &str| format!("COSE_Key has no {what}");
-        let pem = |result: Result<String, p256::pkcs8::spki::Error>| {
-            result.map_err(|error| format!("cannot encode the key: {error}"))
-        };
-        let (implied, name, spki_pem) = match &self.key.kty {
+        let rejected = |error: aws_lc_rs::error::KeyRejected| format!("not a valid key: {error}");
+        let (implied, name, parsed) = match &self.key.kty {
             RegisteredLabel::Assigned(iana::KeyType::OKP) => {
                 let x = self
                     .param(iana::OkpKeyParameter::X.to_i64())
                     .ok_or_else(|| missing("x"))?;
-                let bytes: [u8; 32] = x.try_into().map_err(|_| "an Ed25519 key has 32 bytes")?;
-                let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-                    .map_err(|error| error.to_string())?;
-                let pem = pem(key.to_public_key_pem(LineEnding::LF))?;
-                (iana::Algorithm::EdDSA, "EdDSA", pem)
+                let key = ParsedPublicKey::new(&signature::ED25519, x).map_err(rejected)?;
+                (iana::Algorithm::EdDSA, "EdDSA", key)
             }
             RegisteredLabel::Assigned(iana::KeyType::EC2) => {
                 let x = self
@@ -177,15 +173,13 @@ impl ParsedKey {
                 let point = [&[0x04][..], x, y].concat();
                 let curve = self.int_param(iana::Ec2KeyParameter::Crv.to_i64());
                 if curve == Some(iana::EllipticCurve::P_384.to_i64()) {
-                    let key = p384::PublicKey::from_sec1_bytes(&point)
-                        .map_err(|_| "not a point of P-384")?;
-                    let pem = pem(key.to_public_key_pem(LineEnding::LF))?;
-                    (iana::Algorithm::ES384, "ES384", pem)
+                    let key = ParsedPublicKey::new(&signature::ECDSA_P384_SHA384_ASN1, point)
+                        .map_err(rejected)?;
+                    (iana::Algorithm::ES384, "ES384", key)
                 } else {
-                    let key = p256::PublicKey::from_sec1_bytes(&point)
-                        .map_err(|_| "not a point of P-256")?;
-                    let pem = pem(key.to_public_key_pem(LineEnding::LF))?;
-                    (iana::Algorithm::ES256, "ES256", pem)
+                    let key = ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, point)
+                        .map_err(rejected)?;
+                    (iana::Algorithm::ES256, "ES256", key)
                 }
             }
             RegisteredLabel::Assigned(iana::KeyType::RSA) => {
@@ -195,16 +189,26 @@ impl ParsedKey {
                 let e = self
                     .param(iana::RsaKeyParameter::E.to_i64())
                     .ok_or_else(|| missing("e"))?;
-                let key = rsa::RsaPublicKey::new(
-                    rsa::BigUint::from_bytes_be(n),
-                    rsa::BigUint::from_bytes_be(e),
-                )
-                .map_err(|error| error.to_string())?;
-                let pem = pem(key.to_public_key_pem(LineEnding::LF))?;
-                (iana::Algorithm::RS256, "RS256", pem)
+                let trim = |bytes: &[u8]| {
+                    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+                    bytes[first..].to_vec()
+                };
+                let components = RsaPublicKeyComponents {
+                    n: trim(n),
+                    e: trim(e),
+                };
+                let key = components
+                    .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
+                    .map_err(rejected)?;
+                (iana::Algorithm::RS256, "RS256", key)
             }
             other => return Err(format!("COSE key type {other:?} is not EC2, OKP or RSA")),
         };
+        let der = parsed
+            .as_der()
+            .map_err(|_| "cannot encode the key".to_owned())?;
+        let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+        let spki_pem = pem::encode_config(&pem::Pem::new("PUBLIC KEY", der.as_ref()), config);
         let algorithm = match &self.key.alg {
             Some(RegisteredLabelWithPrivate::Assigned(alg)) => alg.to_i64(),
             _ => implied.to_i64(),
@@ -221,5 +225,89 @@ impl ParsedKey {
             algorithm_name,
             spki_pem,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::{ECDSA_P384_SHA384_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use coset::iana::{self, EnumI64};
+    use coset::{CborSerializable, CoseKeyBuilder};
+
+    use super::ParsedKey;
+    use crate::domain::fixtures::{DEFAULT_FIXTURE, FixtureFile};
+    use crate::domain::tokens::SigningKey;
+
+    fn pem(der: &[u8]) -> String {
+        let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+        pem::encode_config(&pem::Pem::new("PUBLIC KEY", der), config)
+    }
+
+    /// An RSA COSE key gives the SPKI the token signer publishes for the same key.
+    #[test]
+    fn an_rsa_key_converts_to_the_spki_the_signing_key_publishes() {
+        let file = FixtureFile::parse("default", DEFAULT_FIXTURE).unwrap();
+        let fixture = file.apps[0].signing_key.as_ref().unwrap();
+        let key =
+            SigningKey::from_pem(fixture.kid.clone(), fixture.private_key_pem.clone()).unwrap();
+        let jwk = key.jwk();
+        let cose = CoseKeyBuilder::new()
+            .key_type(iana::KeyType::RSA)
+            .param(
+                iana::RsaKeyParameter::N.to_i64(),
+                URL_SAFE_NO_PAD.decode(&jwk.n).unwrap().into(),
+            )
+            .param(
+                iana::RsaKeyParameter::E.to_i64(),
+                URL_SAFE_NO_PAD.decode(&jwk.e).unwrap().into(),
+            )
+            .build()
+            .to_vec()
+            .unwrap();
+        let portable = ParsedKey::parse(&cose).unwrap().portable().unwrap();
+        let published = String::from_utf8(STANDARD.decode(key.rsa_public_key()).unwrap()).unwrap();
+        assert_eq!(portable.spki_pem, published);
+        assert_eq!(
+            (portable.algorithm, portable.algorithm_name),
+            (-257, "RS256")
+        );
+    }
+
+    /// A P-384 COSE key gives the SPKI aws-lc-rs writes for the key pair.
+    #[test]
+    fn a_p384_key_converts_to_its_spki() {
+        let pair = EcdsaKeyPair::generate(&ECDSA_P384_SHA384_ASN1_SIGNING).unwrap();
+        let point = pair.public_key().as_ref().to_vec();
+        let cose = CoseKeyBuilder::new_ec2_pub_key(
+            iana::EllipticCurve::P_384,
+            point[1..49].to_vec(),
+            point[49..].to_vec(),
+        )
+        .algorithm(iana::Algorithm::ES384)
+        .build()
+        .to_vec()
+        .unwrap();
+        let portable = ParsedKey::parse(&cose).unwrap().portable().unwrap();
+        let expected = pair.public_key().as_der().unwrap();
+        assert_eq!(portable.spki_pem, pem(expected.as_ref()));
+        assert_eq!(
+            (portable.algorithm, portable.algorithm_name),
+            (-35, "ES384")
+        );
+    }
+
+    /// A point off the curve is refused, not exported.
+    #[test]
+    fn a_point_off_the_curve_is_refused() {
+        let cose =
+            CoseKeyBuilder::new_ec2_pub_key(iana::EllipticCurve::P_256, vec![1; 32], vec![2; 32])
+                .build()
+                .to_vec()
+                .unwrap();
+        let error = ParsedKey::parse(&cose).unwrap().portable().unwrap_err();
+        assert!(error.starts_with("not a valid key"), "{error}");
     }
 }
