@@ -84,53 +84,73 @@ impl ParsedKey {
         })
     }
 
-    /// The key as `AuthenticatedCredential` takes it; EC2 keys are compressed (x and the
-    /// parity of y).
-    pub fn compressed(&self) -> Result<StoredKey<'_>, String> {
-        let missing = |what: &str| format!("COSE_Key has no {what}");
+    /// The key's parts by type: what both conversions below start from.
+    fn parts(&self) -> Result<Parts<'_>, String> {
+        let bytes = |label: i64, what: &str| {
+            self.param(label)
+                .ok_or_else(|| format!("COSE_Key has no {what}"))
+        };
         match &self.key.kty {
-            RegisteredLabel::Assigned(iana::KeyType::OKP) => {
-                let x = self
-                    .param(iana::OkpKeyParameter::X.to_i64())
-                    .ok_or_else(|| missing("x"))?;
-                Ed25519PubKey::try_from(x)
-                    .map(CompressedPubKey::Ed25519)
-                    .map_err(|error| error.to_string())
-            }
-            RegisteredLabel::Assigned(iana::KeyType::EC2) => {
-                let x = self
-                    .param(iana::Ec2KeyParameter::X.to_i64())
-                    .ok_or_else(|| missing("x"))?;
-                let y = self
-                    .param(iana::Ec2KeyParameter::Y.to_i64())
-                    .ok_or_else(|| missing("y"))?;
-                let y_is_odd = y.last().is_some_and(|b| b & 1 == 1);
-                let curve = self.int_param(iana::Ec2KeyParameter::Crv.to_i64());
-                if curve == Some(iana::EllipticCurve::P_384.to_i64()) {
-                    CompressedP384PubKey::try_from((x, y_is_odd))
-                        .map(CompressedPubKey::P384)
-                        .map_err(|error| error.to_string())
-                } else {
-                    CompressedP256PubKey::try_from((x, y_is_odd))
-                        .map(CompressedPubKey::P256)
-                        .map_err(|error| error.to_string())
-                }
-            }
-            RegisteredLabel::Assigned(iana::KeyType::RSA) => {
-                let n = self
-                    .param(iana::RsaKeyParameter::N.to_i64())
-                    .ok_or_else(|| missing("n"))?;
-                let e = self
-                    .param(iana::RsaKeyParameter::E.to_i64())
-                    .ok_or_else(|| missing("e"))?;
-                let e = e.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-                RsaPubKey::try_from((n, e))
-                    .map(CompressedPubKey::Rsa)
-                    .map_err(|error| error.to_string())
-            }
+            RegisteredLabel::Assigned(iana::KeyType::OKP) => Ok(Parts::Okp {
+                x: bytes(iana::OkpKeyParameter::X.to_i64(), "x")?,
+            }),
+            RegisteredLabel::Assigned(iana::KeyType::EC2) => Ok(Parts::Ec2 {
+                x: bytes(iana::Ec2KeyParameter::X.to_i64(), "x")?,
+                y: bytes(iana::Ec2KeyParameter::Y.to_i64(), "y")?,
+                p384: self.int_param(iana::Ec2KeyParameter::Crv.to_i64())
+                    == Some(iana::EllipticCurve::P_384.to_i64()),
+            }),
+            RegisteredLabel::Assigned(iana::KeyType::RSA) => Ok(Parts::Rsa {
+                n: bytes(iana::RsaKeyParameter::N.to_i64(), "n")?,
+                e: bytes(iana::RsaKeyParameter::E.to_i64(), "e")?,
+            }),
             other => Err(format!("COSE key type {other:?} is not EC2, OKP or RSA")),
         }
     }
+
+    /// The key as `AuthenticatedCredential` takes it; EC2 keys are compressed (x and the
+    /// parity of y).
+    pub fn compressed(&self) -> Result<StoredKey<'_>, String> {
+        match self.parts()? {
+            Parts::Okp { x } => Ed25519PubKey::try_from(x)
+                .map(CompressedPubKey::Ed25519)
+                .map_err(|e| e.to_string()),
+            Parts::Ec2 { x, y, p384 } => {
+                let y_is_odd = y.last().is_some_and(|b| b & 1 == 1);
+                if p384 {
+                    CompressedP384PubKey::try_from((x, y_is_odd))
+                        .map(CompressedPubKey::P384)
+                        .map_err(|e| e.to_string())
+                } else {
+                    CompressedP256PubKey::try_from((x, y_is_odd))
+                        .map(CompressedPubKey::P256)
+                        .map_err(|e| e.to_string())
+                }
+            }
+            Parts::Rsa { n, e } => {
+                let e = e.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+                RsaPubKey::try_from((n, e))
+                    .map(CompressedPubKey::Rsa)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// A COSE_Key's parts, by key type.
+enum Parts<'a> {
+    Okp {
+        x: &'a [u8],
+    },
+    Ec2 {
+        x: &'a [u8],
+        y: &'a [u8],
+        p384: bool,
+    },
+    Rsa {
+        n: &'a [u8],
+        e: &'a [u8],
+    },
 }
 
 /// A credential's public key as a relying party other than the emulator takes it: what the
@@ -153,26 +173,15 @@ impl ParsedKey {
     pub fn portable(&self) -> Result<PortableKey, String> {
         use aws_lc_rs::encoding::AsDer;
         use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
-        let missing = |what: &str| format!("COSE_Key has no {what}");
         let rejected = |error: aws_lc_rs::error::KeyRejected| format!("not a valid key: {error}");
-        let (implied, name, parsed) = match &self.key.kty {
-            RegisteredLabel::Assigned(iana::KeyType::OKP) => {
-                let x = self
-                    .param(iana::OkpKeyParameter::X.to_i64())
-                    .ok_or_else(|| missing("x"))?;
+        let (implied, name, parsed) = match self.parts()? {
+            Parts::Okp { x } => {
                 let key = ParsedPublicKey::new(&signature::ED25519, x).map_err(rejected)?;
                 (iana::Algorithm::EdDSA, "EdDSA", key)
             }
-            RegisteredLabel::Assigned(iana::KeyType::EC2) => {
-                let x = self
-                    .param(iana::Ec2KeyParameter::X.to_i64())
-                    .ok_or_else(|| missing("x"))?;
-                let y = self
-                    .param(iana::Ec2KeyParameter::Y.to_i64())
-                    .ok_or_else(|| missing("y"))?;
+            Parts::Ec2 { x, y, p384 } => {
                 let point = [&[0x04][..], x, y].concat();
-                let curve = self.int_param(iana::Ec2KeyParameter::Crv.to_i64());
-                if curve == Some(iana::EllipticCurve::P_384.to_i64()) {
+                if p384 {
                     let key = ParsedPublicKey::new(&signature::ECDSA_P384_SHA384_ASN1, point)
                         .map_err(rejected)?;
                     (iana::Algorithm::ES384, "ES384", key)
@@ -182,13 +191,7 @@ impl ParsedKey {
                     (iana::Algorithm::ES256, "ES256", key)
                 }
             }
-            RegisteredLabel::Assigned(iana::KeyType::RSA) => {
-                let n = self
-                    .param(iana::RsaKeyParameter::N.to_i64())
-                    .ok_or_else(|| missing("n"))?;
-                let e = self
-                    .param(iana::RsaKeyParameter::E.to_i64())
-                    .ok_or_else(|| missing("e"))?;
+            Parts::Rsa { n, e } => {
                 let trim = |bytes: &[u8]| {
                     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
                     bytes[first..].to_vec()
@@ -202,7 +205,6 @@ impl ParsedKey {
                     .map_err(rejected)?;
                 (iana::Algorithm::RS256, "RS256", key)
             }
-            other => return Err(format!("COSE key type {other:?} is not EC2, OKP or RSA")),
         };
         let der = parsed
             .as_der()

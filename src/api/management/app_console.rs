@@ -8,6 +8,7 @@ use time::Duration;
 
 use super::apps::app_response;
 use super::models::AppResponse;
+use crate::api::common::load_app;
 use crate::domain::app::Layouts;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
@@ -80,11 +81,7 @@ pub async fn update_app_layouts(
     auth: ConsoleAuth,
     ApiJson(layouts): ApiJson<LayoutsRequest>,
 ) -> ApiResult<Json<LayoutsResponse>> {
-    let mut app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let mut app = load_app(&state, &auth.app_id).await?;
     app.settings.layouts = Layouts {
         profile: layouts.profile,
         registration: layouts.registration,
@@ -136,11 +133,7 @@ pub async fn claim_app(
     if name.is_empty() {
         return Err(ApiError::invalid_request("name: required"));
     }
-    let mut app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let mut app = load_app(&state, &auth.app_id).await?;
     if !app.settings.ephemeral {
         return Err(ApiError::conflict(
             ErrorCode::CannotClaimApp,

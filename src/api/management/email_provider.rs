@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::api::common::deliver_test_email;
+use crate::api::common::{deliver_test_email, load_app};
 use crate::domain::email_provider::{EmailProvider, EmailProviderResponse, StoredEmailProvider};
 use crate::domain::email_templates;
 use crate::domain::identifiers::normalize_email;
@@ -37,11 +37,7 @@ pub async fn get_email_provider(
     State(state): State<AppState>,
     auth: ConsoleAuth,
 ) -> ApiResult<Json<EmailProviderResponse>> {
-    let app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let app = load_app(&state, &auth.app_id).await?;
     let provider = app.email_provider.as_ref().ok_or_else(not_found)?;
     Ok(Json(EmailProviderResponse::from(provider)))
 }
@@ -64,11 +60,7 @@ pub async fn create_email_provider(
     auth: ConsoleAuth,
     ApiJson(request): ApiJson<EmailProvider>,
 ) -> ApiResult<(StatusCode, Json<EmailProviderResponse>)> {
-    let app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let app = load_app(&state, &auth.app_id).await?;
     if app.email_provider.is_some() {
         return Err(ApiError::invalid_request(
             "The app has an email provider already: change it with PATCH.",
@@ -100,11 +92,7 @@ pub async fn update_email_provider(
     auth: ConsoleAuth,
     ApiJson(request): ApiJson<EmailProvider>,
 ) -> ApiResult<Json<EmailProviderResponse>> {
-    let app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let app = load_app(&state, &auth.app_id).await?;
     let base = app.email_provider.as_ref().ok_or_else(not_found)?;
     let provider =
         StoredEmailProvider::apply(Some(base), request).map_err(ApiError::invalid_request)?;
@@ -143,11 +131,7 @@ pub async fn send_test_email(
     auth: ConsoleAuth,
     ApiJson(request): ApiJson<SendEmailRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let app = load_app(&state, &auth.app_id).await?;
     let recipient = normalize_email(&request.recipient_email)
         .map_err(|error| ApiError::invalid_request(format!("recipient_email: {error}")))?;
     if request.subject.len() > email_templates::SUBJECT_LIMIT

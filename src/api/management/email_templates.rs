@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::api::common::load_app;
 use crate::domain::app::App;
 use crate::domain::email_templates::{self, EmailTemplate, EmailTemplateType};
 use crate::domain::ids::new_id;
@@ -51,14 +52,6 @@ pub struct UpdateEmailTemplateRequest {
     pub subject: Option<String>,
 }
 
-async fn load(state: &AppState, app_id: &str) -> ApiResult<App> {
-    state
-        .store
-        .app(app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)
-}
-
 fn check(app: &App, subject: &str, html: &str) -> ApiResult<()> {
     email_templates::check(app, subject, html).map_err(ApiError::invalid_request)
 }
@@ -91,7 +84,7 @@ pub async fn list_email_templates(
     State(state): State<AppState>,
     auth: ConsoleAuth,
 ) -> ApiResult<Json<ListEmailTemplatesResponse>> {
-    let app = load(&state, &auth.app_id).await?;
+    let app = load_app(&state, &auth.app_id).await?;
     let templates = EmailTemplateType::ALL
         .into_iter()
         .map(|kind| {
@@ -128,7 +121,7 @@ pub async fn create_email_template(
     auth: ConsoleAuth,
     ApiJson(request): ApiJson<CreateEmailTemplateRequest>,
 ) -> ApiResult<(StatusCode, Json<EmailTemplateResponse>)> {
-    let app = load(&state, &auth.app_id).await?;
+    let app = load_app(&state, &auth.app_id).await?;
     check(&app, &request.subject, &request.html)?;
     let template = EmailTemplate {
         id: new_id(),
@@ -168,7 +161,7 @@ pub async fn get_email_template(
     auth: ConsoleAuth,
     ApiPath((_app_id, id)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<EmailTemplateResponse>> {
-    let app = load(&state, &auth.app_id).await?;
+    let app = load_app(&state, &auth.app_id).await?;
     Ok(Json(EmailTemplateResponse {
         template: find(&app, &id)?,
     }))
@@ -193,7 +186,7 @@ pub async fn update_email_template(
     ApiPath((_app_id, id)): ApiPath<(String, String)>,
     ApiJson(request): ApiJson<UpdateEmailTemplateRequest>,
 ) -> ApiResult<Json<EmailTemplateResponse>> {
-    let app = load(&state, &auth.app_id).await?;
+    let app = load_app(&state, &auth.app_id).await?;
     let mut template = find(&app, &id)?;
     if let Some(enabled) = request.enabled {
         template.enabled = enabled;

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::api::common::load_app;
 use crate::domain::user_import::{self, ParsedImport};
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
@@ -108,11 +109,7 @@ pub async fn import_users(
         ))
     })?;
     let text = csv_text(&headers, body).await?;
-    let app = state
-        .store
-        .app(&auth.app_id)
-        .await?
-        .ok_or_else(ApiError::app_not_found)?;
+    let app = load_app(&state, &auth.app_id).await?;
     let ParsedImport {
         received,
         users,
