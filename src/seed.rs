@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use crate::authenticator;
 use crate::clock::Clock;
 use crate::domain::device::EMULATOR_AAGUID;
+use crate::domain::fixture_devices::base64url;
 use crate::domain::fixtures::FixtureFile;
 use crate::domain::ids::new_id;
 use crate::domain::tokens::SigningKey;
@@ -124,9 +122,7 @@ async fn load_fixture_authenticators(
 
 /// base64url (checked when the document was parsed).
 fn decode(text: &str) -> Result<Vec<u8>, SeedError> {
-    URL_SAFE_NO_PAD
-        .decode(text.trim_end_matches('='))
-        .map_err(|error| SeedError::Invalid(error.to_string()))
+    base64url(text).map_err(SeedError::Invalid)
 }
 
 /// Generates and activates a signing key for every app without an active one.

@@ -113,10 +113,15 @@ fn check_cose_key(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
-    let bytes = URL_SAFE_NO_PAD
+/// base64url with or without its padding, as fixtures and WebAuthn JSON write it.
+pub(crate) fn base64url(text: &str) -> Result<Vec<u8>, String> {
+    URL_SAFE_NO_PAD
         .decode(text.trim_end_matches('='))
-        .map_err(|error| format!("not base64url: {error}"))?;
+        .map_err(|error| format!("not base64url: {error}"))
+}
+
+fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
+    let bytes = base64url(text)?;
     if bytes.is_empty() {
         return Err("must not be empty".into());
     }

@@ -2,11 +2,10 @@
 //! state back (issue 16): API keys by hash, retired signing keys, and virtual authenticators
 //! with their credentials' private keys. Documented in docs/FIXTURES.md ("Exported state").
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::device::EMULATOR_AAGUID;
+use super::fixture_devices::base64url;
 use super::fixtures::FixtureApiKey;
 use super::ids::is_plausible_id;
 use super::timestamp::Timestamp;
@@ -70,7 +69,7 @@ pub struct FixtureAuthenticator {
     #[serde(default = "es256")]
     pub algorithm: String,
     /// Whether its signature counter moves (false: it always reports 0).
-    #[serde(default = "yes")]
+    #[serde(default = "super::fixtures::yes")]
     pub sign_count: bool,
     /// PKCS#8 PEM of the key its next credential gets, if one was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,10 +110,6 @@ fn es256() -> String {
     "ES256".into()
 }
 
-fn yes() -> bool {
-    true
-}
-
 impl FixtureAuthenticator {
     /// Checks ids, the algorithm and every key, and parses the keys.
     pub(super) fn normalize(&mut self) -> Result<(), String> {
@@ -138,9 +133,7 @@ impl FixtureAuthenticator {
         for (index, credential) in self.credentials.iter_mut().enumerate() {
             let at = format!("credentials[{index}]");
             let decode = |text: &str, what: &str| {
-                URL_SAFE_NO_PAD
-                    .decode(text.trim_end_matches('='))
-                    .map_err(|error| format!("{at}.{what}: not base64url: {error}"))
+                base64url(text).map_err(|error| format!("{at}.{what}: {error}"))
             };
             decode(&credential.cred_id, "cred_id")?;
             if let Some(handle) = &credential.user_handle {

@@ -110,7 +110,7 @@ pub struct FixtureMetadataField {
     pub registration: bool,
 }
 
-fn yes() -> bool {
+pub(super) fn yes() -> bool {
     true
 }
 
