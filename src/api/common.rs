@@ -62,13 +62,17 @@ pub async fn deliver(
     message: Message,
 ) -> ApiResult<()> {
     let message = with_template(app, user, ttl_seconds, message);
-    let message = &message;
+    send(state, app, &message).await
+}
+
+/// Puts a rendered message in the inbox, which keeps the last --inbox-size, copies it to the
+/// relays and logs it.
+async fn send(state: &AppState, app: &App, message: &Message) -> ApiResult<()> {
     let now = state.clock.timestamp();
     let stored = state
         .store
         .insert_message(&new_id(), &app.id, message, now)
         .await?;
-    // The inbox keeps the last --inbox-size messages.
     state
         .store
         .trim_messages(state.inbox_size, stored.seq)
@@ -111,18 +115,7 @@ pub async fn deliver_test_email(
         magic_link: None,
         otp: None,
     };
-    let now = state.clock.timestamp();
-    let stored = state
-        .store
-        .insert_message(&new_id(), &app.id, &message, now)
-        .await?;
-    state
-        .store
-        .trim_messages(state.inbox_size, stored.seq)
-        .await?;
-    relay(state, app, &message);
-    log_delivery(&app.id, &message);
-    Ok(())
+    send(state, app, &message).await
 }
 
 /// The message with the subject and HTML of the app's enabled template for its type, if any
