@@ -32,16 +32,32 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestClient {
             .get(USER_AGENT)
             .map(|agent| String::from_utf8_lossy(agent.as_bytes()).into_owned())
             .unwrap_or_default();
-        if user_agent.len() > MAX_USER_AGENT {
-            let mut end = MAX_USER_AGENT;
-            while !user_agent.is_char_boundary(end) {
-                end -= 1;
-            }
-            user_agent.truncate(end);
-        }
+        user_agent.truncate(cut(&user_agent, MAX_USER_AGENT).len());
         Ok(Self(Client {
             ip_addr,
             user_agent,
         }))
+    }
+}
+
+/// `text`'s first `limit` bytes at most, ending on a character boundary: how header values the
+/// emulator keeps and echoes are bounded.
+pub fn cut(text: &str, limit: usize) -> &str {
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cut_ends_on_a_character_boundary() {
+        assert_eq!(super::cut("abc", 512), "abc");
+        assert_eq!(super::cut("abcdef", 4), "abcd");
+        // "é" is two bytes: a limit inside it keeps the character out.
+        assert_eq!(super::cut("aé", 2), "a");
+        assert_eq!(super::cut("aé", 3), "aé");
     }
 }

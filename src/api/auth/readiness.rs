@@ -24,11 +24,7 @@ fn header(headers: &HeaderMap, names: &[&str]) -> String {
         .iter()
         .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
         .unwrap_or_default();
-    let mut end = value.len().min(HEADER_LIMIT);
-    while !value.is_char_boundary(end) {
-        end -= 1;
-    }
-    value[..end].to_owned()
+    crate::http::client::cut(value, HEADER_LIMIT).to_owned()
 }
 
 async fn record(
