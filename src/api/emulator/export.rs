@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::passkey_export::{PasskeyExport, PasskeyExportApp};
 use crate::domain::fixtures::FixtureFile;
-use crate::domain::ids::is_plausible_id;
 use crate::error::{ApiError, ApiResult};
 use crate::export;
 use crate::http::AppState;
@@ -46,10 +45,10 @@ pub struct ExportQuery {
 /// The ids of the apps to export, oldest first: one app, or all of them.
 async fn app_ids(state: &AppState, app_id: Option<&str>) -> ApiResult<Vec<String>> {
     match app_id {
-        Some(id) if is_plausible_id(id) && state.store.app_exists(id).await? => {
+        Some(id) => {
+            super::check_app_id(state, id).await?;
             Ok(vec![id.to_owned()])
         }
-        Some(_) => Err(ApiError::app_not_found()),
         None => Ok(state.store.app_ids().await?),
     }
 }

@@ -79,3 +79,15 @@ pub fn routes() -> Router<AppState> {
 pub struct Deleted {
     pub deleted: u64,
 }
+
+/// A `?app_id=` of the emulator API must name an app: 404 `app_not_found` otherwise (an id
+/// that cannot be one is not looked up).
+async fn check_app_id(state: &AppState, app_id: &str) -> crate::error::ApiResult<()> {
+    let known =
+        crate::domain::ids::is_plausible_id(app_id) && state.store.app_exists(app_id).await?;
+    if known {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::app_not_found())
+    }
+}

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::is_plausible_id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 
@@ -43,10 +42,7 @@ pub async fn reset(
 ) -> ApiResult<Json<ResetResponse>> {
     let Query(query) = query.map_err(|error| ApiError::invalid_request(error.body_text()))?;
     if let Some(app_id) = &query.app_id {
-        let known = is_plausible_id(app_id) && state.store.app_exists(app_id).await?;
-        if !known {
-            return Err(ApiError::app_not_found());
-        }
+        super::check_app_id(&state, app_id).await?;
     }
     let users = state.store.reset(query.app_id.as_deref()).await?;
     if let Some(file) = &state.builtin_fixtures {
