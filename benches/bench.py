@@ -6,7 +6,7 @@ npm tarball and wheel sizes, startEmulator() and start() to ready), with the mac
 date.
 
 Usage: python3 benches/bench.py [--all] [--runs 30] [--duration 10] [--connections 32]
-       python3 benches/bench.py --scale 1000,100000 | --state 1000,10000
+       python3 benches/bench.py --scale 1000,100000 | --state 1000,10000 | --events 3
 Needs: a release build (this script runs `cargo build --release`), and `wrk` on PATH
 (Debian: apt-get install wrk); with --all also node, npm and maturin (pip install maturin). Everything runs on 127.0.0.1 and stops by itself.
 """
@@ -122,6 +122,7 @@ def main():
     parser.add_argument("--all", action="store_true", help="also the cargo benches and the image size")
     parser.add_argument("--scale", help="comma-separated user counts, e.g. 1000,100000: the scale table (benches/scale.py) instead")
     parser.add_argument("--state", help="comma-separated user counts, e.g. 1000,10000: snapshot, restore, export and import (benches/state.py) instead")
+    parser.add_argument("--events", help="runs each way, e.g. 3: the passkey and session benches with and without user events, alternately (benches/events.py) instead")
     args = parser.parse_args()
     if args.all:
         print(machine())
@@ -135,6 +136,10 @@ def main():
     if args.state:
         import state
         state.run(sys.modules[__name__], args)
+        return
+    if args.events:
+        import events
+        events.run(sys.modules[__name__], args)
         return
 
     folder = tempfile.mkdtemp(prefix="passage-bench-")

@@ -70,7 +70,7 @@ impl Application {
     /// free one). Errors display as messages for the person starting it.
     pub async fn build(config: Config) -> Result<Self, StartError> {
         crate::domain::jwt_provider::install();
-        let store = Store::open(&config.database).await?;
+        let store = Store::open(&config.database, !config.without_events).await?;
         let clock = Clock::system();
         let builtin = config.fixtures.is_empty();
         let files = if builtin {

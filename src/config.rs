@@ -302,6 +302,12 @@ pub struct Config {
     /// the pipe never leaves the emulator behind, even when the helper is killed.
     #[arg(long)]
     pub exit_on_stdin_close: bool,
+
+    /// Record no user events: for the benchmarks that measure what events cost, side by side
+    /// with and without them. Not a command-line option: without events the emulator's
+    /// `recent_events` and event list stay empty, which Passage's never did.
+    #[arg(skip)]
+    pub without_events: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -338,6 +344,7 @@ impl Config {
             ready_file: None,
             export_on_exit: None,
             exit_on_stdin_close: false,
+            without_events: false,
         }
     }
 }

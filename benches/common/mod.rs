@@ -18,9 +18,12 @@ pub async fn emulator() -> (String, tempfile::TempDir) {
         .ok()
         .and_then(|size| size.parse().ok())
         .unwrap_or(passage_emulator::journal::DEFAULT_SIZE);
+    // `BENCH_EVENTS=off`: no user events (benches/events.py compares both, one run).
+    let without_events = std::env::var("BENCH_EVENTS").is_ok_and(|events| events == "off");
     let config = Config {
         database: folder.path().join("bench.db").display().to_string(),
         journal_size,
+        without_events,
         ..Config::ephemeral()
     };
     let application = Application::build(config).await.expect("emulator starts");

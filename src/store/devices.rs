@@ -243,13 +243,14 @@ impl Store {
 pub(super) async fn users_with_devices(
     pool: &sqlx::SqlitePool,
     ids: &str,
+    events: bool,
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON}, {} \
          FROM users u \
          LEFT JOIN webauthn_devices d ON d.user_id = u.id \
          WHERE u.id IN (SELECT value FROM json_each(?)) ORDER BY u.id, d.created_at, d.id",
-        recent_events_json()
+        recent_events_json(events)
     )))
     .bind(ids)
     .fetch_all(pool)
@@ -291,7 +292,7 @@ impl Store {
              FROM users u \
              LEFT JOIN webauthn_devices d ON d.user_id = u.id \
              WHERE u.app_id = ? ORDER BY u.created_at, u.id, d.created_at, d.id",
-            recent_events_json()
+            recent_events_json(self.events)
         )))
         .bind(app_id)
         .fetch_all(&self.pool)

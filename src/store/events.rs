@@ -73,7 +73,11 @@ impl EventRow {
 /// A user's most recent events, newest first, as one JSON array of
 /// `[id, type, action, identifier, ip_addr, user_agent, social_login_type, created_at,
 /// completed_at]`: a column of the query that reads users for the cache (`u` is the user).
-pub(super) fn recent_events_json() -> String {
+/// Without events (`Store::events`), an empty array: what the column costs is events' cost.
+pub(super) fn recent_events_json(events: bool) -> String {
+    if !events {
+        return "'[]' AS recent_events".to_owned();
+    }
     format!(
         "(SELECT json_group_array(json_array(id, type, action, identifier, ip_addr, \
          user_agent, social_login_type, created_at, completed_at)) \
@@ -135,14 +139,6 @@ pub(super) fn events_from_json(
         .collect())
 }
 
-/// `; ` and [`INSERT_EVENT`] when a ceremony's insert records its start event too.
-pub(super) fn and_event(insert: &str, event: bool) -> String {
-    match event {
-        true => format!("{insert}; {INSERT_EVENT}"),
-        false => insert.to_owned(),
-    }
-}
-
 /// Records an event of a user of the app (none if the app has no such user); a ceremony id
 /// already recorded keeps its event (`INSERT OR IGNORE` on the unique `flow_id`): a finish
 /// whose start recorded one inserts nothing. The identifier is the user's email, else phone,
@@ -176,6 +172,15 @@ pub(super) fn bind_event<'q>(
 }
 
 impl Store {
+    /// `; ` and [`INSERT_EVENT`] when a ceremony's insert records its start event too (it has
+    /// an event, and the store records events).
+    pub(super) fn and_event(&self, insert: &str, event: bool) -> String {
+        match event && self.events {
+            true => format!("{insert}; {INSERT_EVENT}"),
+            false => insert.to_owned(),
+        }
+    }
+
     /// Runs a ceremony's insert (`sql`, its arguments already bound to `query`) and, for a
     /// ceremony started for a known user, records its incomplete event in the same round
     /// trip: found again by the ceremony's id when it finishes (`record_login`). Nothing is
@@ -186,7 +191,7 @@ impl Store {
         event: Option<EventFlow<'q>>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        let Some(flow) = event else {
+        let Some(flow) = event.filter(|_| self.events) else {
             query.execute(&self.pool).await?;
             return Ok(());
         };

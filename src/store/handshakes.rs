@@ -1,6 +1,6 @@
 //! WebAuthn handshakes and Passkey Flex transactions and nonces: each is used at most once.
 
-use super::events::{EventFlow, and_event};
+use super::events::EventFlow;
 use sqlx::FromRow;
 
 use super::Store;
@@ -55,7 +55,7 @@ pub struct Transaction {
 
 impl Store {
     pub async fn insert_handshake(&self, handshake: &NewHandshake<'_>) -> Result<(), sqlx::Error> {
-        let sql = and_event(
+        let sql = self.and_event(
             "INSERT INTO webauthn_handshakes \
                (id, app_id, purpose, user_id, transaction_id, state, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,6 @@
 //! Magic links: issued, activated at most once, polled by the device that asked for them.
 
-use super::events::{EventFlow, and_event};
+use super::events::EventFlow;
 use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
@@ -48,7 +48,7 @@ const COLUMNS: &str = "id, app_id, user_id, purpose, channel, identifier, new_id
 
 impl Store {
     pub async fn insert_magic_link(&self, link: &NewMagicLink<'_>) -> Result<(), sqlx::Error> {
-        let sql = and_event(
+        let sql = self.and_event(
             "INSERT INTO magic_links (id, app_id, user_id, secret_hash, purpose, channel, \
                identifier, new_identifier, redirect_url, ttl_seconds, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

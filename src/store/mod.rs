@@ -81,6 +81,9 @@ pub struct Store {
     user_loader: user_loader::UserLoader,
     /// Every message put in the inbox, as it arrives (long polls and the SSE stream).
     messages: broadcast::Sender<StoredMessage>,
+    /// Whether ceremonies record user events: always, except in the benchmarks that measure
+    /// what events cost (`Config::without_events`).
+    events: bool,
 }
 
 /// A unique index refused a write: the caller turns it into a 400.
@@ -131,7 +134,9 @@ impl Store {
     ///
     /// `:memory:` gives a private in-memory database. It lives as long as its one connection,
     /// so that pool keeps exactly one connection forever.
-    pub async fn open(database: &str) -> Result<Self, OpenError> {
+    ///
+    /// `events`: whether ceremonies record user events (true but in benchmarks).
+    pub async fn open(database: &str, events: bool) -> Result<Self, OpenError> {
         let in_memory = database == ":memory:";
         let connect = |source| OpenError::Connect {
             database: database.to_owned(),
@@ -186,13 +191,14 @@ impl Store {
             })?;
         let users = Arc::new(read_cache::ReadCache::with_budget(read_cache::USERS_BUDGET));
         Ok(Self {
-            user_loader: user_loader::UserLoader::start(pool.clone(), Arc::clone(&users)),
+            user_loader: user_loader::UserLoader::start(pool.clone(), Arc::clone(&users), events),
             pool,
             keys: Arc::default(),
             apps: Arc::default(),
             signing_keys: Arc::default(),
             users,
             messages: broadcast::channel(256).0,
+            events,
         })
     }
 
@@ -249,7 +255,7 @@ fn create_private(path: &Path) -> Result<(), OpenError> {
 impl Store {
     /// An in-memory store seeded with the built-in default app, for unit tests.
     pub(crate) async fn with_default_app() -> Self {
-        let store = Self::open(":memory:").await.unwrap();
+        let store = Self::open(":memory:", true).await.unwrap();
         let fixture = crate::domain::fixtures::FixtureFile::parse(
             "default",
             crate::domain::fixtures::DEFAULT_FIXTURE,

@@ -1,6 +1,6 @@
 //! One-time passcodes: issued, then redeemed at most once, with a bounded number of wrong tries.
 
-use super::events::{EventFlow, and_event};
+use super::events::EventFlow;
 use crate::domain::messages::Channel;
 use sqlx::FromRow;
 
@@ -51,7 +51,7 @@ struct State {
 
 impl Store {
     pub async fn insert_otp(&self, otp: &NewOtp<'_>) -> Result<(), sqlx::Error> {
-        let sql = and_event(
+        let sql = self.and_event(
             "INSERT INTO otps (id, app_id, user_id, code_hash, purpose, channel, created_at, expires_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             otp.event.is_some(),

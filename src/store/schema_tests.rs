@@ -7,7 +7,7 @@ use super::Store;
 /// parent (a reset of 10,000 users with 10,000 passcodes took 14.65 s that way).
 #[tokio::test]
 async fn every_foreign_key_has_an_index() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     let unindexed: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT m.name, f.\"from\", f.\"table\" \
          FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
@@ -33,7 +33,7 @@ async fn every_foreign_key_has_an_index() {
 /// again on the connection it used (an in-memory store has exactly one).
 #[tokio::test]
 async fn reset_leaves_foreign_keys_on() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     store.reset(None).await.unwrap();
     store.reset(Some("no-such-app")).await.unwrap();
     let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys")

@@ -49,7 +49,7 @@ async fn plan(store: &Store, mut query: QueryBuilder<Sqlite>) -> Vec<String> {
 /// found through the three identifier indexes and fetched by primary key.
 #[tokio::test]
 async fn sdk_lookups_use_indexes() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     let lookups = [
         list(
             vec![equals(FilterField::Identifier, "ada@example.com")],
@@ -137,7 +137,7 @@ fn compare(field: FilterField, comparison: Comparison, value: FilterValue) -> Fi
 /// sort), and its count never walks the app's users.
 #[tokio::test]
 async fn every_order_reads_an_index() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     for field in SORT_FIELDS {
         for descending in [false, true] {
             let lookup = list(Vec::new(), vec![Order { field, descending }], 20);
@@ -161,7 +161,7 @@ async fn every_order_reads_an_index() {
 /// the other comparisons sum user_field_counts' buckets.
 #[tokio::test]
 async fn filters_search_their_index() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     let time = || FilterValue::Time(Timestamp(1_700_000_000_000_000));
     let filters = [
         (
@@ -247,7 +247,7 @@ async fn filters_search_their_index() {
 /// users, through the order's index (stopping after a page) when it selects many.
 #[tokio::test]
 async fn the_count_picks_the_page_index() {
-    let store = Store::open(":memory:").await.unwrap();
+    let store = Store::open(":memory:", true).await.unwrap();
     let lookup = list(
         vec![compare(
             FilterField::LastLoginAt,

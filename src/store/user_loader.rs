@@ -36,9 +36,14 @@ impl UserLoader {
     /// Starts the reading task (call from within the runtime). One task: while it reads a
     /// batch the next one gathers, and larger batches share the query's hand-offs among more
     /// users (two tasks read smaller batches, and measured no faster).
-    pub(super) fn start(pool: SqlitePool, cache: Arc<ReadCache<UserWithDevices>>) -> Self {
+    /// `events`: whether users are read with their recent events (`Store::events`).
+    pub(super) fn start(
+        pool: SqlitePool,
+        cache: Arc<ReadCache<UserWithDevices>>,
+        events: bool,
+    ) -> Self {
         let (requests, receiver) = mpsc::channel(4 * BATCH);
-        tokio::spawn(read_batches(pool, cache, receiver));
+        tokio::spawn(read_batches(pool, cache, receiver, events));
         Self { requests }
     }
 
@@ -62,12 +67,13 @@ async fn read_batches(
     pool: SqlitePool,
     cache: Arc<ReadCache<UserWithDevices>>,
     mut receiver: mpsc::Receiver<Request>,
+    events: bool,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     while receiver.recv_many(&mut batch, BATCH).await > 0 {
         let generation = cache.generation();
         let ids: Vec<&str> = batch.iter().map(|request| request.id.as_str()).collect();
-        match read(&pool, &ids).await {
+        match read(&pool, &ids, events).await {
             Ok(found) => {
                 let found: HashMap<String, Arc<UserWithDevices>> = found
                     .into_iter()
@@ -99,9 +105,10 @@ async fn read_batches(
 async fn read(
     pool: &SqlitePool,
     ids: &[&str],
+    events: bool,
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let ids = serde_json::to_string(ids).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-    super::devices::users_with_devices(pool, &ids).await
+    super::devices::users_with_devices(pool, &ids, events).await
 }
 
 #[cfg(test)]

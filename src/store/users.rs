@@ -231,32 +231,41 @@ impl Store {
         verified: Option<Channel>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        let completed = flow.method.completed(flow.action);
-        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE users SET status = 'active', login_count = login_count + 1, \
-               last_login_at = ?, updated_at = ?, \
-               email_verified = CASE WHEN ? = 'email' THEN 1 ELSE email_verified END, \
-               phone_verified = CASE WHEN ? = 'phone' THEN 1 ELSE phone_verified END \
-             WHERE app_id = ? AND id = ?; \
-             UPDATE user_events SET type = ?, completed_at = ? \
-             WHERE flow_id = ? AND app_id = ? AND user_id = ? AND completed_at IS NULL; \
-             {INSERT_EVENT}"
-        )))
+        const LOGIN: &str = "UPDATE users SET status = 'active', \
+             login_count = login_count + 1, last_login_at = ?, updated_at = ?, \
+             email_verified = CASE WHEN ? = 'email' THEN 1 ELSE email_verified END, \
+             phone_verified = CASE WHEN ? = 'phone' THEN 1 ELSE phone_verified END \
+             WHERE app_id = ? AND id = ?";
+        let sql = match self.events {
+            true => format!(
+                "{LOGIN}; UPDATE user_events SET type = ?, completed_at = ? \
+                 WHERE flow_id = ? AND app_id = ? AND user_id = ? AND completed_at IS NULL; \
+                 {INSERT_EVENT}"
+            ),
+            false => LOGIN.to_owned(),
+        };
         // Anonymous `?` only: sqlx numbers them on across the statements.
-        .bind(now.0)
-        .bind(now.0)
-        .bind(verified.map(Channel::identifier_kind))
-        .bind(verified.map(Channel::identifier_kind))
-        .bind(flow.app_id)
-        .bind(flow.user_id)
-        .bind(completed.clone())
-        .bind(now.0)
-        .bind(flow.flow_id)
-        .bind(flow.app_id)
-        .bind(flow.user_id);
-        bind_event(query, flow, completed, now, Some(now))
-            .execute(&self.pool)
-            .await?;
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now.0)
+            .bind(now.0)
+            .bind(verified.map(Channel::identifier_kind))
+            .bind(verified.map(Channel::identifier_kind))
+            .bind(flow.app_id)
+            .bind(flow.user_id);
+        let query = match self.events {
+            true => {
+                let completed = flow.method.completed(flow.action);
+                let query = query
+                    .bind(completed.clone())
+                    .bind(now.0)
+                    .bind(flow.flow_id)
+                    .bind(flow.app_id)
+                    .bind(flow.user_id);
+                bind_event(query, flow, completed, now, Some(now))
+            }
+            false => query,
+        };
+        query.execute(&self.pool).await?;
         self.user_changed(flow.user_id);
         Ok(())
     }

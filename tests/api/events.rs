@@ -212,3 +212,60 @@ async fn the_event_list_pages_filters_and_reads_one_event() {
         .await;
     assert_error(&order, 400, "invalid_request", "order_by");
 }
+
+/// `Config::without_events`, the events benchmark's other side: the same ceremonies sign the
+/// same user in the same number of times, and record nothing.
+#[tokio::test]
+async fn without_events_the_same_ceremonies_record_none() {
+    let mut users = Vec::new();
+    for without_events in [false, true] {
+        let app = spawn_with(passage_emulator::config::Config {
+            without_events,
+            ..passage_emulator::config::Config::ephemeral()
+        })
+        .await;
+        let authenticator = new_authenticator(&app, json!({})).await;
+        let registered = register_passkey(&app, &authenticator, "grace@example.com").await;
+        let user_id = verify(&app, registered["auth_token"].as_str().unwrap())
+            .await
+            .sub;
+        let login = login_passkey(&app, &authenticator, Some("grace@example.com")).await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+        let sent = browser(
+            &app,
+            "/login/otp",
+            json!({"identifier": "grace@example.com"}),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+        let code = latest(&app, "grace@example.com").await["otp"].clone();
+        let activated = browser(
+            &app,
+            "/otp/activate",
+            json!({"otp": code, "otp_id": sent.body["otp_id"]}),
+        )
+        .await;
+        assert_eq!(activated.status, StatusCode::OK, "{}", activated.text);
+
+        let listed = app.mgmt(Method::GET, "/events", None).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+        let user = app
+            .mgmt(Method::GET, &format!("/users/{user_id}"), None)
+            .await
+            .body["user"]
+            .clone();
+        users.push((
+            user["login_count"].clone(),
+            user["status"].clone(),
+            listed.body["total_events"].clone(),
+            recent_events(&app, &user_id).await.len(),
+        ));
+    }
+    assert_eq!(
+        users,
+        vec![
+            (json!(3), json!("active"), json!(3), 3),
+            (json!(3), json!("active"), json!(0), 0),
+        ]
+    );
+}
