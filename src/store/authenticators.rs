@@ -37,7 +37,7 @@ impl Store {
         authenticator: &AuthenticatorRecord,
         credentials: &[CredentialRecord],
     ) -> Result<(), WriteError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         sqlx::query("DELETE FROM virtual_authenticators WHERE id = ?")
             .bind(&authenticator.id)
             .execute(&mut *tx)

@@ -59,7 +59,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<FixtureSummary, WriteError> {
         use sqlx::Connection;
-        let mut tx = connection.begin().await?;
+        let mut tx = connection.begin_with(super::BEGIN_WRITE).await?;
         let mut summary = FixtureSummary::default();
         for app in &file.apps {
             upsert_app(&mut tx, app, now).await?;

@@ -68,7 +68,7 @@ impl Store {
         app_id: &str,
         fields: &[UserMetadataField],
     ) -> Result<(), WriteError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         for field in fields {
             sqlx::query(
                 "INSERT INTO user_metadata_fields \

@@ -63,6 +63,13 @@ pub use user_list::{
 };
 pub use users::{NewUser, UserChanges};
 
+/// How the store's transactions begin: `IMMEDIATE` takes the write lock at the start, waiting
+/// for it up to the busy timeout. A deferred transaction that reads and then writes fails at
+/// once with "database is locked" when another connection committed in between (SQLite
+/// cannot upgrade a read snapshot that is no longer the latest, so the busy timeout does not
+/// apply): snapshots failed that way now and then while other requests wrote.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Handle to the database; cheap to clone.

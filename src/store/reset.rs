@@ -173,7 +173,7 @@ async fn reset_on(
 ) -> Result<u64, sqlx::Error> {
     let mut tables: Vec<String> = RESET_TABLES.iter().map(|t| (*t).to_owned()).collect();
     tables.extend(tables_referencing(connection, &["users".to_owned()]).await?);
-    let mut tx = connection.begin().await?;
+    let mut tx = connection.begin_with(super::BEGIN_WRITE).await?;
     for table in &tables {
         delete_rows(&mut tx, table, app_id).await?;
     }

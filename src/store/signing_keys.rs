@@ -147,7 +147,7 @@ impl Store {
         key: &SigningKey,
         now: Timestamp,
     ) -> Result<(), WriteError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         activate_in(&mut tx, app_id, &key.kid, &key.private_key_pem, now).await?;
         tx.commit().await?;
         self.apps_changed();

@@ -88,7 +88,7 @@ impl Store {
         now: Timestamp,
         clock_offset_micros: i64,
     ) -> Result<SnapshotRecord, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         if let Some((seq, _)) = find(&mut tx, name).await? {
             drop_snapshot(&mut tx, seq).await?;
         }
@@ -153,7 +153,7 @@ impl Store {
 
     /// Drops the snapshot `name`; `false` if there was none.
     pub async fn delete_snapshot(&self, name: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let Some((seq, _)) = find(&mut tx, name).await? else {
             return Ok(false);
         };
@@ -169,7 +169,7 @@ async fn restore_on(
     connection: &mut SqliteConnection,
     name: &str,
 ) -> Result<Option<SnapshotRecord>, sqlx::Error> {
-    let mut tx = connection.begin().await?;
+    let mut tx = connection.begin_with(super::BEGIN_WRITE).await?;
     let Some((seq, snapshot)) = find(&mut tx, name).await? else {
         return Ok(None);
     };

@@ -21,7 +21,7 @@ const EXPIRING: [&str; 8] = [
 impl Store {
     /// Deletes every row that expired before `before`; returns how many went.
     pub async fn sweep_expired(&self, before: Timestamp) -> Result<u64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let mut removed = 0;
         for table in EXPIRING {
             removed += sqlx::query(sqlx::AssertSqlSafe(format!(

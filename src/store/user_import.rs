@@ -51,7 +51,7 @@ impl Store {
                 .collect(),
         );
         let mut connection = self.pool.acquire().await?;
-        let mut tx = connection.begin().await?;
+        let mut tx = connection.begin_with(super::BEGIN_WRITE).await?;
         // Each lookup rides its own index (the primary key, users_by_email, _phone, _external_id).
         let found: Vec<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT id, app_id, email, phone, external_id FROM users \
