@@ -167,6 +167,12 @@ impl Store {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
+                // 1 MiB of page cache per connection instead of SQLite's 2 MiB: four
+                // connections' caches were a fifth of the memory under load at 1M users. Little
+                // is lost: in WAL mode SQLite empties a connection's cache whenever another
+                // connection has committed since its last read, and the file's pages stay in
+                // the OS's cache.
+                .pragma("cache_size", "-1024")
         }
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
