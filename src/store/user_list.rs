@@ -181,6 +181,38 @@ fn page_index(list: &UserListQuery, total: i64) -> Option<&'static str> {
     }
 }
 
+/// A range filter selecting more than [`SELECTIVE`] users and at most this many, listed by
+/// creation, is read through the filter's index alone, which holds `created_at` and `id`, and
+/// sorted there; then the page's rows are fetched. sqlite3 on the scale bench's database of
+/// 1,000,000 users: 5 ms for 20,000 users, 17 ms for 100,000. The order's index, walked from
+/// the end the selected users are not at (the 20,000 oldest logins, newest first), took 194 ms.
+const COVERED: i64 = 100_000;
+
+/// The filter's index when a page is found in it alone ([`COVERED`]): one `gt:` or `lt:`
+/// filter on a field with its own index, in the default order by creation.
+fn covering_index(list: &UserListQuery, total: i64) -> Option<&'static str> {
+    if total <= SELECTIVE || total > COVERED {
+        return None;
+    }
+    let [
+        Order {
+            field: SortField::CreatedAt,
+            ..
+        },
+    ] = list.order.as_slice()
+    else {
+        return None;
+    };
+    let [filter] = list.filters.as_slice() else {
+        return None;
+    };
+    // A created_at range is walked in order through the order's own index: nothing to sort.
+    let range = matches!(filter.comparison, Comparison::Gt | Comparison::Lt);
+    (range && filter.field != FilterField::CreatedAt)
+        .then(|| filter.field.index())
+        .flatten()
+}
+
 pub(super) fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
     // When a filter names the user (identifier or id equality), the few ids it finds are the
     // rows to read. Without statistics SQLite prefers walking the app's users in created_at
@@ -257,6 +289,21 @@ fn select_query(
     list: &UserListQuery,
     total: i64,
 ) -> QueryBuilder<Sqlite> {
+    if let Some(index) = covering_index(list, total) {
+        // The page's ids from the index alone, then their rows (`u`) by primary key.
+        let mut select = QueryBuilder::<Sqlite>::new(format!(
+            "{prefix}SELECT {USER_COLUMNS} FROM users u WHERE u.id IN \
+             (SELECT id FROM users INDEXED BY {index}"
+        ));
+        push_where(&mut select, app_id, list);
+        select.push(" ORDER BY ").push(order_by(&list.order));
+        select.push(" LIMIT ").push_bind(list.limit);
+        select
+            .push(" OFFSET ")
+            .push_bind((list.page - 1).saturating_mul(list.limit));
+        select.push(") ORDER BY ").push(order_by(&list.order));
+        return select;
+    }
     let mut select =
         QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT {USER_COLUMNS} FROM users u"));
     if let Some(index) = page_index(list, total) {

@@ -244,7 +244,8 @@ async fn filters_search_their_index() {
 }
 
 /// A range filter's page: through the filter's index when the count says it selects few
-/// users, through the order's index (stopping after a page) when it selects many.
+/// users, through that index alone (ids, sorted there) up to [`COVERED`] users in the default
+/// order, through the order's index (stopping after a page) when it selects more.
 #[tokio::test]
 async fn the_count_picks_the_page_index() {
     let store = Store::open(":memory:", true).await.unwrap();
@@ -259,7 +260,9 @@ async fn the_count_picks_the_page_index() {
     );
     for (total, index) in [
         (100, "users_by_last_login_at"),
-        (SELECTIVE + 1, "users_by_created_at"),
+        (SELECTIVE + 1, "COVERING INDEX users_by_last_login_at"),
+        (COVERED, "COVERING INDEX users_by_last_login_at"),
+        (COVERED + 1, "users_by_created_at"),
     ] {
         let page = plan(
             &store,
@@ -270,5 +273,69 @@ async fn the_count_picks_the_page_index() {
             page.iter().any(|step| step.contains(index)),
             "{total} users: not read through {index}: {page:#?}"
         );
+    }
+}
+
+/// The page read through the filter's index alone is the page the plain query reads: the
+/// same users in the same order, on every page, for both sides of a range and both orders.
+#[tokio::test]
+async fn the_covering_read_gives_the_same_pages() {
+    let store = Store::with_default_app().await;
+    let app = "defaultapp00000000000001";
+    for index in 0..40i64 {
+        let (id, email) = (
+            format!("coveruser{index:015}"),
+            format!("u{index}@example.com"),
+        );
+        store
+            .insert_user(&crate::store::NewUser {
+                id: &id,
+                app_id: app,
+                email: &email,
+                phone: "",
+                external_id: "",
+                status: crate::domain::user::UserStatus::Active,
+                email_verified: false,
+                phone_verified: false,
+                user_metadata: None,
+                login_count: 0,
+                // Logins in the reverse order of creation, some sharing an instant.
+                last_login_at: Timestamp(2_000_000_000 - index / 3 * 1_000),
+                // Pairs created in the same instant: ties are broken by id.
+                created_at: Timestamp(1_000_000_000 + index / 2 * 1_000),
+            })
+            .await
+            .unwrap();
+    }
+    let cut = FilterValue::Time(Timestamp(2_000_000_000 - 6_000));
+    for comparison in [Comparison::Lt, Comparison::Gt] {
+        for descending in [true, false] {
+            for page in 1..=4 {
+                let mut lookup = list(
+                    vec![compare(FilterField::LastLoginAt, comparison, cut.clone())],
+                    vec![Order {
+                        field: SortField::CreatedAt,
+                        descending,
+                    }],
+                    7,
+                );
+                lookup.page = page;
+                let ids = |mut query: QueryBuilder<Sqlite>| {
+                    let pool = store.pool.clone();
+                    async move {
+                        let rows: Vec<crate::store::users::UserRow> =
+                            query.build_query_as().fetch_all(&pool).await.unwrap();
+                        rows.into_iter()
+                            .map(|row| row.into_domain().unwrap().id)
+                            .collect::<Vec<_>>()
+                    }
+                };
+                let plain = ids(select_query("", app, &lookup, 1)).await;
+                let covered = ids(select_query("", app, &lookup, SELECTIVE + 1)).await;
+                assert!(covering_index(&lookup, SELECTIVE + 1).is_some());
+                assert!(!plain.is_empty() || page > 2, "{comparison:?} page {page}");
+                assert_eq!(covered, plain, "{comparison:?} {descending} page {page}");
+            }
+        }
     }
 }
