@@ -295,12 +295,7 @@ fn select_query(
             "{prefix}SELECT {USER_COLUMNS} FROM users u WHERE u.id IN \
              (SELECT id FROM users INDEXED BY {index}"
         ));
-        push_where(&mut select, app_id, list);
-        select.push(" ORDER BY ").push(order_by(&list.order));
-        select.push(" LIMIT ").push_bind(list.limit);
-        select
-            .push(" OFFSET ")
-            .push_bind((list.page - 1).saturating_mul(list.limit));
+        push_page(&mut select, app_id, list);
         select.push(") ORDER BY ").push(order_by(&list.order));
         return select;
     }
@@ -309,13 +304,18 @@ fn select_query(
     if let Some(index) = page_index(list, total) {
         select.push(" INDEXED BY ").push(index);
     }
-    push_where(&mut select, app_id, list);
+    push_page(&mut select, app_id, list);
+    select
+}
+
+/// The conditions, order, limit and offset of the list's page.
+fn push_page(select: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
+    push_where(select, app_id, list);
     select.push(" ORDER BY ").push(order_by(&list.order));
     select.push(" LIMIT ").push_bind(list.limit);
     select
         .push(" OFFSET ")
         .push_bind((list.page - 1).saturating_mul(list.limit));
-    select
 }
 
 impl Store {
