@@ -189,9 +189,13 @@ fn page_index(list: &UserListQuery, total: i64) -> Option<&'static str> {
 const COVERED: i64 = 100_000;
 
 /// The filter's index when a page is found in it alone ([`COVERED`]): one `gt:` or `lt:`
-/// filter on a field with its own index, in the default order by creation.
-fn covering_index(list: &UserListQuery, total: i64) -> Option<&'static str> {
-    if total <= SELECTIVE || total > COVERED {
+/// filter on a field with its own index, in the default order by creation, selecting `total`
+/// users and leaving out `others`. When the others are fewer than a fifth of the selected,
+/// walking the order's index passes few of them whatever their place (it reads a row for each,
+/// about five times an index entry's cost): 0.8 ms for every one of 100,000 users, against 15
+/// ms sorted in the index.
+fn covering_index(list: &UserListQuery, total: i64, others: i64) -> Option<&'static str> {
+    if total <= SELECTIVE || total > COVERED || others <= total / 5 {
         return None;
     }
     let [
@@ -288,8 +292,9 @@ fn select_query(
     app_id: &str,
     list: &UserListQuery,
     total: i64,
+    others: i64,
 ) -> QueryBuilder<Sqlite> {
-    if let Some(index) = covering_index(list, total) {
+    if let Some(index) = covering_index(list, total, others) {
         // The page's ids from the index alone, then their rows (`u`) by primary key.
         let mut select = QueryBuilder::<Sqlite>::new(format!(
             "{prefix}SELECT {USER_COLUMNS} FROM users u WHERE u.id IN \
@@ -325,7 +330,18 @@ impl Store {
         list: &UserListQuery,
     ) -> Result<UserPage, sqlx::Error> {
         let total = super::user_count::count(&self.pool, app_id, list).await?;
-        let mut select = select_query("", app_id, list, total);
+        // The users the filter leaves out, when the page might be read in its index alone.
+        let others = match covering_index(list, total, i64::MAX) {
+            Some(_) => {
+                let everyone = UserListQuery {
+                    filters: Vec::new(),
+                    ..list.clone()
+                };
+                super::user_count::count(&self.pool, app_id, &everyone).await? - total
+            }
+            None => 0,
+        };
+        let mut select = select_query("", app_id, list, total, others);
         let rows: Vec<UserRow> = select.build_query_as().fetch_all(&self.pool).await?;
         let users = rows
             .into_iter()
