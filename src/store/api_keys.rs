@@ -109,12 +109,11 @@ impl Store {
     }
 
     pub async fn delete_api_key(&self, app_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query("DELETE FROM api_keys WHERE app_id = ? AND id = ?")
-            .bind(app_id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        self.apps_changed();
-        Ok(result.rows_affected() == 1)
+        self.delete_app_row(
+            "DELETE FROM api_keys WHERE app_id = ? AND id = ?",
+            app_id,
+            id,
+        )
+        .await
     }
 }

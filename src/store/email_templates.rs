@@ -87,12 +87,11 @@ impl Store {
     }
 
     pub async fn delete_email_template(&self, app_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query("DELETE FROM email_templates WHERE app_id = ? AND id = ?")
-            .bind(app_id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        self.apps_changed();
-        Ok(result.rows_affected() == 1)
+        self.delete_app_row(
+            "DELETE FROM email_templates WHERE app_id = ? AND id = ?",
+            app_id,
+            id,
+        )
+        .await
     }
 }

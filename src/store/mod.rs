@@ -234,6 +234,23 @@ impl Store {
         self.signing_keys.invalidate();
     }
 
+    /// Runs `sql`, a delete of one of an app's settings rows by `app_id` and `id` (API keys,
+    /// metadata fields, email templates, which the apps cache holds); whether it deleted one.
+    async fn delete_app_row(
+        &self,
+        sql: &'static str,
+        app_id: &str,
+        id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(sql)
+            .bind(app_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        self.apps_changed();
+        Ok(result.rows_affected() == 1)
+    }
+
     /// Messages put in the inbox from now on. Subscribe before looking at what is stored, so
     /// that nothing arrives unseen in between.
     pub fn subscribe_messages(&self) -> broadcast::Receiver<StoredMessage> {
