@@ -95,6 +95,9 @@ pub struct UserEvent {
     pub id: String,
     pub app_id: String,
     pub user_id: String,
+    /// The ceremony's id (link, passcode, handshake, transaction), when it has one: not shown,
+    /// but how a finish finds its start's event.
+    pub flow_id: Option<String>,
     pub event_type: String,
     pub action: Action,
     /// The user's identifier when the event was recorded (email, else phone, else external

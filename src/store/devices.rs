@@ -186,7 +186,8 @@ impl Store {
         app_id: &str,
         id: &str,
     ) -> Result<Option<UserWithDevices>, sqlx::Error> {
-        let found = match self.users.get(id) {
+        // A cached user is read under the event queue's lock ([`super::event_queue::EventQueue::merged`]).
+        let found = match self.event_queue.merged(|| self.users.get(id)) {
             Some(cached) => Some(cached),
             None => self.user_loader.load(id).await?,
         };
@@ -287,6 +288,7 @@ impl Store {
     /// Every user of an app with devices and social connections, oldest first: what an export
     /// holds. Read in one query, so one consistent moment.
     pub async fn export_users(&self, app_id: &str) -> Result<Vec<UserWithDevices>, sqlx::Error> {
+        self.flush_events().await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS}, {DEVICE_COLUMNS}, {CONNECTIONS_JSON}, {} \
              FROM users u \

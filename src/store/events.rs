@@ -5,12 +5,12 @@
 
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 
+use super::event_queue::Batch;
 use super::user_list::push_comparison;
 use super::{Comparison, FilterValue, Store};
 use crate::domain::events::{Action, Client, Method, RECENT_EVENTS, UserEvent};
-use crate::domain::ids::new_id;
 use crate::domain::social::Provider;
 use crate::domain::timestamp::Timestamp;
 
@@ -31,7 +31,7 @@ pub struct EventFlow<'a> {
 }
 
 /// The columns of an event, `e` being `user_events`.
-pub(super) const EVENT_COLUMNS: &str = "e.id, e.app_id, e.user_id, e.type, e.action, \
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.app_id, e.user_id, e.flow_id, e.type, e.action, \
      e.identifier, e.ip_addr, e.user_agent, e.social_login_type, e.created_at, e.completed_at";
 
 #[derive(Debug, FromRow)]
@@ -39,6 +39,7 @@ pub(super) struct EventRow {
     id: String,
     app_id: String,
     user_id: String,
+    flow_id: Option<String>,
     #[sqlx(rename = "type")]
     event_type: String,
     action: String,
@@ -56,6 +57,7 @@ impl EventRow {
             id: self.id,
             app_id: self.app_id,
             user_id: self.user_id,
+            flow_id: self.flow_id,
             event_type: self.event_type,
             action: Action::parse(&self.action).unwrap_or(Action::Other),
             identifier: self.identifier,
@@ -71,15 +73,15 @@ impl EventRow {
 }
 
 /// A user's most recent events, newest first, as one JSON array of
-/// `[id, type, action, identifier, ip_addr, user_agent, social_login_type, created_at,
-/// completed_at]`: a column of the query that reads users for the cache (`u` is the user).
+/// `[id, flow_id, type, action, identifier, ip_addr, user_agent, social_login_type,
+/// created_at, completed_at]`: a column of the query that reads users for the cache (`u` is the user).
 /// Without events (`Store::events`), an empty array: what the column costs is events' cost.
 pub(super) fn recent_events_json(events: bool) -> String {
     if !events {
         return "'[]' AS recent_events".to_owned();
     }
     format!(
-        "(SELECT json_group_array(json_array(id, type, action, identifier, ip_addr, \
+        "(SELECT json_group_array(json_array(id, flow_id, type, action, identifier, ip_addr, \
          user_agent, social_login_type, created_at, completed_at)) \
          FROM (SELECT * FROM user_events e WHERE e.user_id = u.id \
          ORDER BY e.created_at DESC, e.id DESC LIMIT {RECENT_EVENTS})) AS recent_events"
@@ -88,6 +90,7 @@ pub(super) fn recent_events_json(events: bool) -> String {
 
 type EventJson = (
     String,
+    Option<String>,
     String,
     String,
     String,
@@ -111,6 +114,7 @@ pub(super) fn events_from_json(
         .map(
             |(
                 id,
+                flow_id,
                 event_type,
                 action,
                 identifier,
@@ -124,6 +128,7 @@ pub(super) fn events_from_json(
                     id,
                     app_id: app_id.to_owned(),
                     user_id: user_id.to_owned(),
+                    flow_id,
                     event_type,
                     action,
                     identifier,
@@ -139,72 +144,73 @@ pub(super) fn events_from_json(
         .collect())
 }
 
-/// Records an event of a user of the app (none if the app has no such user); a ceremony id
-/// already recorded keeps its event (`INSERT OR IGNORE` on the unique `flow_id`): a finish
-/// whose start recorded one inserts nothing. The identifier is the user's email, else phone,
-/// else external id. Its arguments: [`bind_event`].
-pub(super) const INSERT_EVENT: &str = "INSERT OR IGNORE INTO user_events (id, app_id, user_id, \
-     flow_id, type, action, identifier, ip_addr, user_agent, social_login_type, created_at, \
-     completed_at) SELECT ?, app_id, id, ?, ?, ?, \
-     COALESCE(NULLIF(email, ''), NULLIF(phone, ''), external_id), ?, ?, ?, ?, ? FROM users \
-     WHERE app_id = ? AND id = ?";
-
-/// Binds [`INSERT_EVENT`]'s arguments after those `query` has.
-pub(super) fn bind_event<'q>(
-    query: Query<'q, Sqlite, SqliteArguments>,
-    flow: EventFlow<'q>,
-    event_type: String,
-    now: Timestamp,
-    completed_at: Option<Timestamp>,
-) -> Query<'q, Sqlite, SqliteArguments> {
-    query
-        .bind(new_id())
-        .bind(flow.flow_id)
-        .bind(event_type)
-        .bind(flow.action.as_str())
-        .bind(&flow.client.ip_addr)
-        .bind(&flow.client.user_agent)
-        .bind(flow.social_login_type.map(Provider::as_str))
-        .bind(now.0)
-        .bind(completed_at.map(|at| at.0))
-        .bind(flow.app_id)
-        .bind(flow.user_id)
+/// Writes a batch of [`super::event_queue`]: finishes of ceremonies whose start was written
+/// before complete its event; then every event is inserted for a user the app has (none
+/// otherwise: a user deleted meanwhile), unless its ceremony has one (`INSERT OR IGNORE` on the
+/// unique `flow_id`). The identifier is the user's email, else phone, else external id. One
+/// transaction, two statements over the batch's JSON, whatever its size.
+pub(super) async fn write_batch(pool: &SqlitePool, batch: &Batch) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin_with(super::BEGIN_WRITE).await?;
+    if batch.completions != "[]" {
+        sqlx::query(
+            "UPDATE user_events SET type = j.value ->> 'type', \
+               completed_at = j.value ->> 'completed_at' \
+             FROM json_each(?) j \
+             WHERE user_events.flow_id = j.value ->> 'flow_id' \
+               AND user_events.app_id = j.value ->> 'app_id' \
+               AND user_events.user_id = j.value ->> 'user_id' \
+               AND user_events.completed_at IS NULL",
+        )
+        .bind(&batch.completions)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    // CROSS JOIN keeps the batch the outer loop: each user is found by key.
+    sqlx::query(
+        "INSERT OR IGNORE INTO user_events (id, app_id, user_id, flow_id, type, action, \
+           identifier, ip_addr, user_agent, social_login_type, created_at, completed_at) \
+         SELECT j.value ->> 'id', u.app_id, u.id, j.value ->> 'flow_id', j.value ->> 'type', \
+           j.value ->> 'action', COALESCE(NULLIF(u.email, ''), NULLIF(u.phone, ''), u.external_id), \
+           j.value ->> 'ip_addr', j.value ->> 'user_agent', j.value ->> 'social_login_type', \
+           j.value ->> 'created_at', j.value ->> 'completed_at' \
+         FROM json_each(?) j CROSS JOIN users u \
+         WHERE u.id = j.value ->> 'user_id' AND u.app_id = j.value ->> 'app_id'",
+    )
+    .bind(&batch.events)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await
 }
 
 impl Store {
-    /// `; ` and [`INSERT_EVENT`] when a ceremony's insert records its start event too (it has
-    /// an event, and the store records events).
-    pub(super) fn and_event(&self, insert: &str, event: bool) -> String {
-        match event && self.events {
-            true => format!("{insert}; {INSERT_EVENT}"),
-            false => insert.to_owned(),
-        }
-    }
-
-    /// Runs a ceremony's insert (`sql`, its arguments already bound to `query`) and, for a
-    /// ceremony started for a known user, records its incomplete event in the same round
-    /// trip: found again by the ceremony's id when it finishes (`record_login`). Nothing is
-    /// recorded for a user the app does not have.
+    /// Runs a ceremony's insert (its arguments already bound to `query`) and, for a ceremony
+    /// started for a known user, queues its incomplete event ([`super::event_queue`]): found
+    /// again by the ceremony's id when it finishes (`record_login`).
     pub(super) async fn insert_starting<'q>(
         &self,
         query: Query<'q, Sqlite, SqliteArguments>,
         event: Option<EventFlow<'q>>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        let Some(flow) = event.filter(|_| self.events) else {
-            query.execute(&self.pool).await?;
-            return Ok(());
-        };
-        let initiated = flow.method.initiated(flow.action);
-        bind_event(query, flow, initiated, now, None)
-            .execute(&self.pool)
-            .await?;
-        self.user_changed(flow.user_id);
+        query.execute(&self.pool).await?;
+        if let Some(flow) = event.filter(|_| self.events) {
+            self.event_queue.started(&flow, now);
+        }
         Ok(())
+    }
+
+    /// Waits until every event recorded so far is written: before any read of events but a
+    /// user's recent ones (which merge those waiting).
+    pub(super) async fn flush_events(&self) -> Result<(), sqlx::Error> {
+        if self.event_queue.is_empty() {
+            return Ok(());
+        }
+        self.user_loader.flush().await
     }
 
     /// One event of the app.
     pub async fn event(&self, app_id: &str, id: &str) -> Result<Option<UserEvent>, sqlx::Error> {
+        self.flush_events().await?;
         let row: Option<EventRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {EVENT_COLUMNS} FROM user_events e WHERE e.app_id = ? AND e.id = ?"
         )))
@@ -293,6 +299,7 @@ impl Store {
         app_id: &str,
         list: &EventListQuery,
     ) -> Result<(Vec<UserEvent>, i64), sqlx::Error> {
+        self.flush_events().await?;
         let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM user_events e");
         push_event_where(&mut count, app_id, list);
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;

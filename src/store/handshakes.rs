@@ -55,12 +55,9 @@ pub struct Transaction {
 
 impl Store {
     pub async fn insert_handshake(&self, handshake: &NewHandshake<'_>) -> Result<(), sqlx::Error> {
-        let sql = self.and_event(
-            "INSERT INTO webauthn_handshakes \
+        let sql = "INSERT INTO webauthn_handshakes \
                (id, app_id, purpose, user_id, transaction_id, state, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            handshake.event.is_some(),
-        );
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(handshake.id)
             .bind(handshake.app_id)

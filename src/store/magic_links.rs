@@ -48,12 +48,9 @@ const COLUMNS: &str = "id, app_id, user_id, purpose, channel, identifier, new_id
 
 impl Store {
     pub async fn insert_magic_link(&self, link: &NewMagicLink<'_>) -> Result<(), sqlx::Error> {
-        let sql = self.and_event(
-            "INSERT INTO magic_links (id, app_id, user_id, secret_hash, purpose, channel, \
+        let sql = "INSERT INTO magic_links (id, app_id, user_id, secret_hash, purpose, channel, \
                identifier, new_identifier, redirect_url, ttl_seconds, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            link.event.is_some(),
-        );
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(link.id)
             .bind(link.app_id)

@@ -9,6 +9,7 @@ mod authenticators;
 mod devices;
 mod email_provider;
 mod email_templates;
+mod event_queue;
 mod events;
 mod fixtures;
 mod handshakes;
@@ -84,8 +85,10 @@ pub struct Store {
     signing_keys: Arc<read_cache::ReadCache<Vec<signing_keys::StoredKey>>>,
     /// Users with their devices, by user id.
     users: Arc<read_cache::ReadCache<UserWithDevices>>,
-    /// Reads the users cache's misses, together.
+    /// Reads the users cache's misses, together, and writes the events waiting.
     user_loader: user_loader::UserLoader,
+    /// Ceremonies' events not written yet.
+    event_queue: Arc<event_queue::EventQueue>,
     /// Every message put in the inbox, as it arrives (long polls and the SSE stream).
     messages: broadcast::Sender<StoredMessage>,
     /// Whether ceremonies record user events: always, except in the benchmarks that measure
@@ -203,8 +206,15 @@ impl Store {
                 source,
             })?;
         let users = Arc::new(read_cache::ReadCache::with_budget(read_cache::USERS_BUDGET));
+        let event_queue = Arc::new(event_queue::EventQueue::default());
         Ok(Self {
-            user_loader: user_loader::UserLoader::start(pool.clone(), Arc::clone(&users), events),
+            user_loader: user_loader::UserLoader::start(
+                pool.clone(),
+                Arc::clone(&users),
+                Arc::clone(&event_queue),
+                events,
+            ),
+            event_queue,
             pool,
             keys: Arc::default(),
             apps: Arc::default(),
@@ -257,8 +267,12 @@ impl Store {
         self.messages.subscribe()
     }
 
-    /// Waits for open connections to finish and closes them (checkpointing the WAL).
+    /// Writes the events waiting, waits for open connections to finish and closes them
+    /// (checkpointing the WAL).
     pub async fn close(&self) {
+        if let Err(error) = self.flush_events().await {
+            tracing::warn!(%error, "events recorded last could not be written");
+        }
         self.pool.close().await;
     }
 }

@@ -51,11 +51,8 @@ struct State {
 
 impl Store {
     pub async fn insert_otp(&self, otp: &NewOtp<'_>) -> Result<(), sqlx::Error> {
-        let sql = self.and_event(
-            "INSERT INTO otps (id, app_id, user_id, code_hash, purpose, channel, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            otp.event.is_some(),
-        );
+        let sql = "INSERT INTO otps (id, app_id, user_id, code_hash, purpose, channel, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         let query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(otp.id)
             .bind(otp.app_id)

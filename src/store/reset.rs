@@ -23,6 +23,8 @@ impl Store {
     /// passkey readiness reports. Apps,
     /// keys, metadata schemas and virtual authenticators stay. Returns how many users went.
     pub async fn reset(&self, app_id: Option<&str>) -> Result<u64, sqlx::Error> {
+        // Events recorded before the reset go with their users, not onto users seeded after.
+        self.flush_events().await?;
         // Foreign keys are off for this one transaction on this one connection (the pragma
         // cannot change inside a transaction): every table that references a user is emptied
         // explicitly below, so the cascade would only probe each child table once per deleted

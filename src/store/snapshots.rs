@@ -88,6 +88,7 @@ impl Store {
         now: Timestamp,
         clock_offset_micros: i64,
     ) -> Result<SnapshotRecord, sqlx::Error> {
+        self.flush_events().await?;
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         if let Some((seq, _)) = find(&mut tx, name).await? {
             drop_snapshot(&mut tx, seq).await?;
@@ -137,6 +138,8 @@ impl Store {
         &self,
         name: &str,
     ) -> Result<Option<SnapshotRecord>, sqlx::Error> {
+        // Events recorded before the restore are written first, not into the restored state.
+        self.flush_events().await?;
         // Foreign keys are off for the transaction, as for reset: the rows come back from one
         // consistent moment, in no particular table order.
         let mut connection = self.pool.acquire().await?;

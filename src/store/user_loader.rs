@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
+use super::event_queue::{EventQueue, GATHER};
 use super::read_cache::ReadCache;
 use crate::domain::user::UserWithDevices;
 
@@ -21,83 +23,178 @@ const BATCH: usize = 256;
 
 type Loaded = Result<Option<Arc<UserWithDevices>>, sqlx::Error>;
 
-struct Request {
-    id: String,
-    reply: oneshot::Sender<Loaded>,
+enum Job {
+    /// Read this user.
+    Load {
+        id: String,
+        reply: oneshot::Sender<Loaded>,
+    },
+    /// Write every event waiting, then answer.
+    Flush(oneshot::Sender<Result<(), sqlx::Error>>),
 }
 
-/// The handle the store keeps; the reading task ends when the store is dropped.
+/// The handle the store keeps; the task ends when the store is dropped.
 #[derive(Debug, Clone)]
 pub(super) struct UserLoader {
-    requests: mpsc::Sender<Request>,
+    jobs: mpsc::Sender<Job>,
+}
+
+/// What the task works with.
+struct Task {
+    pool: SqlitePool,
+    cache: Arc<ReadCache<UserWithDevices>>,
+    events: Arc<EventQueue>,
+    /// Whether users are read with their recent events (`Store::events`).
+    with_events: bool,
 }
 
 impl UserLoader {
-    /// Starts the reading task (call from within the runtime). One task: while it reads a
-    /// batch the next one gathers, and larger batches share the query's hand-offs among more
-    /// users (two tasks read smaller batches, and measured no faster).
-    /// `events`: whether users are read with their recent events (`Store::events`).
+    /// Starts the task (call from within the runtime). One task: while it reads a batch the
+    /// next one gathers, and larger batches share the query's hand-offs among more users (two
+    /// tasks read smaller batches, and measured no faster). The same task writes the events
+    /// waiting ([`super::event_queue`]), [`GATHER`] after the first of them arrived.
     pub(super) fn start(
         pool: SqlitePool,
         cache: Arc<ReadCache<UserWithDevices>>,
-        events: bool,
+        events: Arc<EventQueue>,
+        with_events: bool,
     ) -> Self {
-        let (requests, receiver) = mpsc::channel(4 * BATCH);
-        tokio::spawn(read_batches(pool, cache, receiver, events));
-        Self { requests }
+        let (jobs, receiver) = mpsc::channel(4 * BATCH);
+        let task = Task {
+            pool,
+            cache,
+            events,
+            with_events,
+        };
+        tokio::spawn(task.run(receiver));
+        Self { jobs }
     }
 
-    /// The user with this id, whatever its app, from the database; cached if no write
-    /// raced the read.
+    /// The user with this id, whatever its app, with the events waiting for it: from the
+    /// database; cached (without those events) if no write raced the read.
     pub(super) async fn load(&self, id: &str) -> Loaded {
         let (reply, answer) = oneshot::channel();
-        let request = Request {
+        let job = Job::Load {
             id: id.to_owned(),
             reply,
         };
-        self.requests
-            .send(request)
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+
+    /// Returns once every event queued before the call is written.
+    pub(super) async fn flush(&self) -> Result<(), sqlx::Error> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job::Flush(reply))
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
         answer.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
 }
 
-async fn read_batches(
-    pool: SqlitePool,
-    cache: Arc<ReadCache<UserWithDevices>>,
-    mut receiver: mpsc::Receiver<Request>,
-    events: bool,
-) {
-    let mut batch = Vec::with_capacity(BATCH);
-    while receiver.recv_many(&mut batch, BATCH).await > 0 {
-        let generation = cache.generation();
-        let ids: Vec<&str> = batch.iter().map(|request| request.id.as_str()).collect();
-        match read(&pool, &ids, events).await {
+impl Task {
+    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+        let mut jobs = Vec::with_capacity(BATCH);
+        let mut due: Option<Instant> = None;
+        loop {
+            let write_due = async move {
+                match due {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                received = receiver.recv_many(&mut jobs, BATCH) => {
+                    if received == 0 {
+                        break;
+                    }
+                    self.serve(&mut jobs).await;
+                }
+                () = self.events.arrived.notified(), if due.is_none() => {
+                    due = Some(Instant::now() + GATHER);
+                }
+                () = write_due => {
+                    due = None;
+                    if let Err(error) = self.write_events().await {
+                        tracing::warn!(%error, "user events could not be written");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the users asked for together; then writes the events if asked to.
+    async fn serve(&self, jobs: &mut Vec<Job>) {
+        let mut loads = Vec::with_capacity(jobs.len());
+        let mut flushes = Vec::new();
+        for job in jobs.drain(..) {
+            match job {
+                Job::Load { id, reply } => loads.push((id, reply)),
+                Job::Flush(reply) => flushes.push(reply),
+            }
+        }
+        if !loads.is_empty() {
+            self.load(loads).await;
+        }
+        if !flushes.is_empty() {
+            let result = self.write_events().await;
+            for reply in flushes {
+                let _ = reply.send(match &result {
+                    Ok(()) => Ok(()),
+                    Err(error) => Err(sqlx::Error::Protocol(error.to_string())),
+                });
+            }
+        }
+    }
+
+    async fn load(&self, mut batch: Vec<(String, oneshot::Sender<Loaded>)>) {
+        let generation = self.cache.generation();
+        let ids: Vec<&str> = batch.iter().map(|(id, _)| id.as_str()).collect();
+        match read(&self.pool, &ids, self.with_events).await {
             Ok(found) => {
                 let found: HashMap<String, Arc<UserWithDevices>> = found
                     .into_iter()
                     .map(|(id, user)| (id, Arc::new(user)))
                     .collect();
                 // The same id may be asked for twice in one batch.
-                for request in batch.drain(..) {
-                    let user = found.get(&request.id).cloned();
+                for (id, reply) in batch.drain(..) {
+                    let user = found.get(&id).cloned();
                     if let Some(user) = &user {
-                        cache.insert_if_current(generation, &request.id, Arc::clone(user));
+                        self.cache
+                            .insert_if_current(generation, &id, Arc::clone(user));
                     }
+                    let user = self.events.merged(|| user);
                     // A requester that went away (its client hung up) needs no answer.
-                    let _ = request.reply.send(Ok(user));
+                    let _ = reply.send(Ok(user));
                 }
             }
             Err(error) => {
                 let message = error.to_string();
-                for request in batch.drain(..) {
-                    let _ = request
-                        .reply
-                        .send(Err(sqlx::Error::Protocol(message.clone())));
+                for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
                 }
             }
         }
+    }
+
+    /// Writes the events waiting in one transaction; they leave the queue, and their users the
+    /// cache, once committed. A batch that fails is dropped (the caller logs it or answers it).
+    async fn write_events(&self) -> Result<(), sqlx::Error> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let batch = self
+            .events
+            .batch()
+            .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+        let result = super::events::write_batch(&self.pool, &batch).await;
+        self.events
+            .written(batch.count, |user| self.cache.invalidate_key(user));
+        result
     }
 }
 

@@ -1,6 +1,6 @@
 //! Users.
 
-use super::events::{EventFlow, INSERT_EVENT, bind_event};
+use super::events::EventFlow;
 use crate::domain::messages::Channel;
 use serde_json::{Map, Value};
 use sqlx::FromRow;
@@ -222,50 +222,33 @@ impl Store {
     }
 
     /// A successful login: the user is active, the identifier that received the code or link
-    /// is verified, the login is counted, and the ceremony's event is completed (the one its
-    /// start recorded, else a new complete one). One round trip: each sqlx query is a few
-    /// thread hand-offs, and three of them cost a passkey ceremony 10% more CPU.
+    /// is verified, the login is counted (one statement), and the ceremony's event is
+    /// completed (the one its start recorded, else a new complete one: queued,
+    /// [`super::event_queue`]).
     pub async fn record_login(
         &self,
         flow: EventFlow<'_>,
         verified: Option<Channel>,
         now: Timestamp,
     ) -> Result<(), sqlx::Error> {
-        const LOGIN: &str = "UPDATE users SET status = 'active', \
+        sqlx::query(
+            "UPDATE users SET status = 'active', \
              login_count = login_count + 1, last_login_at = ?, updated_at = ?, \
              email_verified = CASE WHEN ? = 'email' THEN 1 ELSE email_verified END, \
              phone_verified = CASE WHEN ? = 'phone' THEN 1 ELSE phone_verified END \
-             WHERE app_id = ? AND id = ?";
-        let sql = match self.events {
-            true => format!(
-                "{LOGIN}; UPDATE user_events SET type = ?, completed_at = ? \
-                 WHERE flow_id = ? AND app_id = ? AND user_id = ? AND completed_at IS NULL; \
-                 {INSERT_EVENT}"
-            ),
-            false => LOGIN.to_owned(),
-        };
-        // Anonymous `?` only: sqlx numbers them on across the statements.
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(now.0)
-            .bind(now.0)
-            .bind(verified.map(Channel::identifier_kind))
-            .bind(verified.map(Channel::identifier_kind))
-            .bind(flow.app_id)
-            .bind(flow.user_id);
-        let query = match self.events {
-            true => {
-                let completed = flow.method.completed(flow.action);
-                let query = query
-                    .bind(completed.clone())
-                    .bind(now.0)
-                    .bind(flow.flow_id)
-                    .bind(flow.app_id)
-                    .bind(flow.user_id);
-                bind_event(query, flow, completed, now, Some(now))
-            }
-            false => query,
-        };
-        query.execute(&self.pool).await?;
+             WHERE app_id = ? AND id = ?",
+        )
+        .bind(now.0)
+        .bind(now.0)
+        .bind(verified.map(Channel::identifier_kind))
+        .bind(verified.map(Channel::identifier_kind))
+        .bind(flow.app_id)
+        .bind(flow.user_id)
+        .execute(&self.pool)
+        .await?;
+        if self.events {
+            self.event_queue.finished(&flow, now);
+        }
         self.user_changed(flow.user_id);
         Ok(())
     }
