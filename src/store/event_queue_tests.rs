@@ -185,3 +185,27 @@ async fn the_batch_is_written_by_itself() {
         .unwrap();
     assert_eq!(count, 1);
 }
+
+/// Events that arrive while a batch is being written are written in the next batch, unasked.
+#[tokio::test]
+async fn events_arriving_during_a_write_are_written_next() {
+    let store = store_with_user("u1").await;
+    let client = client();
+    // The in-memory database's one connection, held: the write waits for it.
+    let connection = store.pool.acquire().await.unwrap();
+    store
+        .event_queue
+        .started(&flow(&client, "u1", Some("link1")), Timestamp(1));
+    tokio::time::sleep(GATHER * 3).await;
+    store
+        .event_queue
+        .started(&flow(&client, "u1", Some("link2")), Timestamp(2));
+    drop(connection);
+    tokio::time::sleep(GATHER * 10).await;
+    assert!(store.event_queue.is_empty());
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_events")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
+}

@@ -124,6 +124,10 @@ impl Task {
                     }
                 }
             }
+            // Events that arrived during a write found the queue not empty and woke nobody.
+            if due.is_none() && !self.events.is_empty() {
+                due = Some(Instant::now() + GATHER);
+            }
         }
     }
 
