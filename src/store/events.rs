@@ -5,7 +5,7 @@
 
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use super::event_queue::Batch;
 use super::user_list::push_comparison;
@@ -144,42 +144,55 @@ pub(super) fn events_from_json(
         .collect())
 }
 
-/// Writes a batch of [`super::event_queue`]: finishes of ceremonies whose start was written
-/// before complete its event; then every event is inserted for a user the app has (none
-/// otherwise: a user deleted meanwhile), unless its ceremony has one (`INSERT OR IGNORE` on the
-/// unique `flow_id`). The identifier is the user's email, else phone, else external id. One
-/// transaction, two statements over the batch's JSON, whatever its size.
-pub(super) async fn write_batch(pool: &SqlitePool, batch: &Batch) -> Result<(), sqlx::Error> {
-    let mut transaction = pool.begin_with(super::BEGIN_WRITE).await?;
-    if batch.completions != "[]" {
-        sqlx::query(
-            "UPDATE user_events SET type = j.value ->> 'type', \
-               completed_at = j.value ->> 'completed_at' \
-             FROM json_each(?) j \
-             WHERE user_events.flow_id = j.value ->> 'flow_id' \
-               AND user_events.app_id = j.value ->> 'app_id' \
-               AND user_events.user_id = j.value ->> 'user_id' \
-               AND user_events.completed_at IS NULL",
-        )
+/// Every event is inserted for a user the app has (none otherwise: a user deleted meanwhile),
+/// but a finish whose ceremony has an incomplete event (which [`COMPLETE_BATCH`] completes),
+/// and a start already recorded (`OR IGNORE`: the unique index of incomplete events' flows).
+/// The identifier is the user's email, else phone, else external id. CROSS JOIN keeps the
+/// batch the outer loop: each user is found by key.
+const INSERT_BATCH: &str = "INSERT OR IGNORE INTO user_events (id, app_id, user_id, flow_id, \
+       type, action, identifier, ip_addr, user_agent, social_login_type, created_at, \
+       completed_at) \
+     SELECT j.value ->> 'id', u.app_id, u.id, j.value ->> 'flow_id', j.value ->> 'type', \
+       j.value ->> 'action', COALESCE(NULLIF(u.email, ''), NULLIF(u.phone, ''), u.external_id), \
+       j.value ->> 'ip_addr', j.value ->> 'user_agent', j.value ->> 'social_login_type', \
+       j.value ->> 'created_at', j.value ->> 'completed_at' \
+     FROM json_each(?) j CROSS JOIN users u \
+     WHERE u.id = j.value ->> 'user_id' AND u.app_id = j.value ->> 'app_id' \
+       AND NOT (j.value ->> 'completes' AND EXISTS (SELECT 1 FROM user_events e \
+         WHERE e.flow_id = j.value ->> 'flow_id' AND e.completed_at IS NULL))";
+
+/// Finishes of ceremonies whose start was written before complete its event (after
+/// [`INSERT_BATCH`], which leaves them out).
+const COMPLETE_BATCH: &str = "UPDATE user_events SET type = j.value ->> 'type', \
+       completed_at = j.value ->> 'completed_at' \
+     FROM json_each(?) j \
+     WHERE user_events.flow_id = j.value ->> 'flow_id' \
+       AND user_events.app_id = j.value ->> 'app_id' \
+       AND user_events.user_id = j.value ->> 'user_id' \
+       AND user_events.completed_at IS NULL";
+
+/// Writes a batch of [`super::event_queue`]: [`INSERT_BATCH`], then [`COMPLETE_BATCH`] when
+/// it holds finishes whose start was written before, whatever its size.
+///
+/// One round trip, no explicit transaction: a transaction held across the round trips of
+/// `BEGIN`, the statements and `COMMIT` kept the write lock while the connection's thread
+/// waited for the next one. A batch that fails is dropped, so a completion without its
+/// insert is the same loss as neither.
+pub(super) async fn write_batch(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    batch: &Batch,
+) -> Result<(), sqlx::Error> {
+    let query = if batch.completions == "[]" {
+        sqlx::query(INSERT_BATCH).bind(&batch.events)
+    } else {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{INSERT_BATCH}; {COMPLETE_BATCH}"
+        )))
+        .bind(&batch.events)
         .bind(&batch.completions)
-        .execute(&mut *transaction)
-        .await?;
-    }
-    // CROSS JOIN keeps the batch the outer loop: each user is found by key.
-    sqlx::query(
-        "INSERT OR IGNORE INTO user_events (id, app_id, user_id, flow_id, type, action, \
-           identifier, ip_addr, user_agent, social_login_type, created_at, completed_at) \
-         SELECT j.value ->> 'id', u.app_id, u.id, j.value ->> 'flow_id', j.value ->> 'type', \
-           j.value ->> 'action', COALESCE(NULLIF(u.email, ''), NULLIF(u.phone, ''), u.external_id), \
-           j.value ->> 'ip_addr', j.value ->> 'user_agent', j.value ->> 'social_login_type', \
-           j.value ->> 'created_at', j.value ->> 'completed_at' \
-         FROM json_each(?) j CROSS JOIN users u \
-         WHERE u.id = j.value ->> 'user_id' AND u.app_id = j.value ->> 'app_id'",
-    )
-    .bind(&batch.events)
-    .execute(&mut *transaction)
-    .await?;
-    transaction.commit().await
+    };
+    query.execute(executor).await?;
+    Ok(())
 }
 
 impl Store {
@@ -205,7 +218,7 @@ impl Store {
         if self.event_queue.is_empty() {
             return Ok(());
         }
-        self.user_loader.flush().await
+        self.user_loader.flush(false).await
     }
 
     /// One event of the app.

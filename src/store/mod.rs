@@ -194,7 +194,7 @@ impl Store {
             SqlitePoolOptions::new().max_connections(4)
         }
         .test_before_acquire(false)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .map_err(connect)?;
 
@@ -205,6 +205,18 @@ impl Store {
                 database: database.to_owned(),
                 source,
             })?;
+        // Events are written on a connection of their own (`user_loader`), so a batch waiting
+        // for SQLite's write lock does not hold one of the pool's four from the requests.
+        // `:memory:` has one connection: a second would open another, empty, database.
+        let writer = if in_memory {
+            None
+        } else {
+            Some(
+                sqlx::ConnectOptions::connect(&options)
+                    .await
+                    .map_err(connect)?,
+            )
+        };
         let users = Arc::new(read_cache::ReadCache::with_budget(read_cache::USERS_BUDGET));
         let event_queue = Arc::new(event_queue::EventQueue::default());
         Ok(Self {
@@ -213,6 +225,7 @@ impl Store {
                 Arc::clone(&users),
                 Arc::clone(&event_queue),
                 events,
+                writer,
             ),
             event_queue,
             pool,
@@ -270,7 +283,7 @@ impl Store {
     /// Writes the events waiting, waits for open connections to finish and closes them
     /// (checkpointing the WAL).
     pub async fn close(&self) {
-        if let Err(error) = self.flush_events().await {
+        if let Err(error) = self.user_loader.flush(true).await {
             tracing::warn!(%error, "events recorded last could not be written");
         }
         self.pool.close().await;

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
@@ -29,8 +29,12 @@ enum Job {
         id: String,
         reply: oneshot::Sender<Loaded>,
     },
-    /// Write every event waiting, then answer.
-    Flush(oneshot::Sender<Result<(), sqlx::Error>>),
+    /// Write every event waiting (then close the writer's connection if `close`), then
+    /// answer.
+    Flush {
+        reply: oneshot::Sender<Result<(), sqlx::Error>>,
+        close: bool,
+    },
 }
 
 /// The handle the store keeps; the task ends when the store is dropped.
@@ -46,6 +50,8 @@ struct Task {
     events: Arc<EventQueue>,
     /// Whether users are read with their recent events (`Store::events`).
     with_events: bool,
+    /// The connection events are written on, a file database's own (`None`: the pool's).
+    writer: Option<SqliteConnection>,
 }
 
 impl UserLoader {
@@ -58,6 +64,7 @@ impl UserLoader {
         cache: Arc<ReadCache<UserWithDevices>>,
         events: Arc<EventQueue>,
         with_events: bool,
+        writer: Option<SqliteConnection>,
     ) -> Self {
         let (jobs, receiver) = mpsc::channel(4 * BATCH);
         let task = Task {
@@ -65,6 +72,7 @@ impl UserLoader {
             cache,
             events,
             with_events,
+            writer,
         };
         tokio::spawn(task.run(receiver));
         Self { jobs }
@@ -85,11 +93,13 @@ impl UserLoader {
         answer.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
 
-    /// Returns once every event queued before the call is written.
-    pub(super) async fn flush(&self) -> Result<(), sqlx::Error> {
+    /// Returns once every event queued before the call is written; with `close`, the
+    /// connection events are written on is closed too (the store is closing: the last
+    /// connection to close checkpoints the write-ahead log).
+    pub(super) async fn flush(&self, close: bool) -> Result<(), sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job::Flush(reply))
+            .send(Job::Flush { reply, close })
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
         answer.await.map_err(|_| sqlx::Error::PoolClosed)?
@@ -97,7 +107,7 @@ impl UserLoader {
 }
 
 impl Task {
-    async fn run(self, mut receiver: mpsc::Receiver<Job>) {
+    async fn run(mut self, mut receiver: mpsc::Receiver<Job>) {
         let mut jobs = Vec::with_capacity(BATCH);
         let mut due: Option<Instant> = None;
         loop {
@@ -132,20 +142,30 @@ impl Task {
     }
 
     /// Reads the users asked for together; then writes the events if asked to.
-    async fn serve(&self, jobs: &mut Vec<Job>) {
+    async fn serve(&mut self, jobs: &mut Vec<Job>) {
         let mut loads = Vec::with_capacity(jobs.len());
         let mut flushes = Vec::new();
+        let mut close = false;
         for job in jobs.drain(..) {
             match job {
                 Job::Load { id, reply } => loads.push((id, reply)),
-                Job::Flush(reply) => flushes.push(reply),
+                Job::Flush {
+                    reply,
+                    close: closing,
+                } => {
+                    flushes.push(reply);
+                    close |= closing;
+                }
             }
         }
         if !loads.is_empty() {
             self.load(loads).await;
         }
         if !flushes.is_empty() {
-            let result = self.write_events().await;
+            let mut result = self.write_events().await;
+            if let Some(writer) = self.writer.take_if(|_| close) {
+                result = result.and(sqlx::Connection::close(writer).await);
+            }
             for reply in flushes {
                 let _ = reply.send(match &result {
                     Ok(()) => Ok(()),
@@ -187,7 +207,7 @@ impl Task {
 
     /// Writes the events waiting in one transaction; they leave the queue, and their users the
     /// cache, once committed. A batch that fails is dropped (the caller logs it or answers it).
-    async fn write_events(&self) -> Result<(), sqlx::Error> {
+    async fn write_events(&mut self) -> Result<(), sqlx::Error> {
         if self.events.is_empty() {
             return Ok(());
         }
@@ -195,7 +215,10 @@ impl Task {
             .events
             .batch()
             .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-        let result = super::events::write_batch(&self.pool, &batch).await;
+        let result = match &mut self.writer {
+            Some(writer) => super::events::write_batch(writer, &batch).await,
+            None => super::events::write_batch(&self.pool, &batch).await,
+        };
         self.events
             .written(batch.count, |user| self.cache.invalidate_key(user));
         result
