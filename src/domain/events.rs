@@ -15,8 +15,10 @@ use super::timestamp::Timestamp;
 // Emulator: Passage's count is not documented; its console showed about this many.
 pub const RECENT_EVENTS: i64 = 10;
 
-/// What the ceremony does for the user (Passage: `UserEventAction`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the ceremony does for the user (Passage: `UserEventAction`). Serialized as
+/// [`Action::as_str`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
     Register,
     Login,

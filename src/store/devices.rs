@@ -186,7 +186,7 @@ impl Store {
         app_id: &str,
         id: &str,
     ) -> Result<Option<UserWithDevices>, sqlx::Error> {
-        // A cached user is read under the event queue's lock ([`super::event_queue::EventQueue::merged`]).
+        // With the events waiting for the user merged in (`EventQueue::merged`).
         let found = match self.event_queue.merged(|| self.users.get(id)) {
             Some(cached) => Some(cached),
             None => self.user_loader.load(id).await?,

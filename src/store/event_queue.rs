@@ -13,6 +13,7 @@
 //! (`Store::flush_events`). The write and the loads of users are one task's work, so a user
 //! is never read from the database between a batch's commit and the batch leaving the queue.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -39,10 +40,10 @@ pub(super) struct Pending {
     flow_id: Option<String>,
     #[serde(rename = "type")]
     event_type: String,
-    action: &'static str,
+    action: Action,
     ip_addr: String,
     user_agent: String,
-    social_login_type: Option<&'static str>,
+    social_login_type: Option<Provider>,
     created_at: i64,
     completed_at: Option<i64>,
     /// A finish whose start is not waiting here (already written, or never recorded): it
@@ -58,10 +59,10 @@ impl Pending {
             user_id: flow.user_id.to_owned(),
             flow_id: flow.flow_id.map(str::to_owned),
             event_type,
-            action: flow.action.as_str(),
+            action: flow.action,
             ip_addr: flow.client.ip_addr.clone(),
             user_agent: flow.client.user_agent.clone(),
-            social_login_type: flow.social_login_type.map(Provider::as_str),
+            social_login_type: flow.social_login_type,
             created_at: now.0,
             completed_at: done.then_some(now.0),
             completes: done && flow.flow_id.is_some(),
@@ -77,13 +78,13 @@ impl Pending {
             user_id: self.user_id.clone(),
             flow_id: self.flow_id.clone(),
             event_type: self.event_type.clone(),
-            action: Action::parse(self.action).unwrap_or(Action::Other),
+            action: self.action,
             identifier: identifier.to_owned(),
             client: Client {
                 ip_addr: self.ip_addr.clone(),
                 user_agent: self.user_agent.clone(),
             },
-            social_login_type: self.social_login_type.and_then(Provider::parse),
+            social_login_type: self.social_login_type,
             created_at: Timestamp(self.created_at),
             completed_at: self.completed_at.map(Timestamp),
         }
@@ -109,8 +110,11 @@ pub(super) struct Batch {
 #[derive(Debug, Default)]
 pub(super) struct EventQueue {
     queue: Mutex<Queue>,
-    /// Wakes the writer when the first event of a batch arrives.
+    /// Wakes the writer when the first event of a batch arrives, and when a write leaves
+    /// events behind (they arrived during it, found the queue not empty and woke nobody).
     pub(super) arrived: tokio::sync::Notify,
+    /// How many events wait: read without the lock by [`Self::merged`], written under it.
+    waiting: AtomicUsize,
 }
 
 impl EventQueue {
@@ -121,6 +125,7 @@ impl EventQueue {
     fn push(&self, event: Pending) {
         let mut queue = self.lock();
         queue.events.push(event);
+        self.waiting.store(queue.events.len(), Ordering::Release);
         if queue.events.len() == 1 {
             self.arrived.notify_one();
         }
@@ -157,23 +162,27 @@ impl EventQueue {
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.lock().events.is_empty()
+        self.waiting.load(Ordering::Acquire) == 0
     }
 
-    /// The events waiting now, to write; [`Self::written`] takes them out once committed.
-    pub(super) fn batch(&self) -> Result<Batch, serde_json::Error> {
+    /// The events waiting now, to write (none: `None`); [`Self::written`] takes them out once
+    /// committed.
+    pub(super) fn batch(&self) -> Result<Option<Batch>, serde_json::Error> {
         let mut queue = self.lock();
+        if queue.events.is_empty() {
+            return Ok(None);
+        }
         queue.writing = queue.events.len();
         let completions: Vec<&Pending> = queue
             .events
             .iter()
             .filter(|event| event.completes)
             .collect();
-        Ok(Batch {
+        Ok(Some(Batch {
             count: queue.events.len(),
             events: serde_json::to_string(&queue.events)?,
             completions: serde_json::to_string(&completions)?,
-        })
+        }))
     }
 
     /// The batch's first `count` events are written (or lost with the error logged): they
@@ -186,15 +195,26 @@ impl EventQueue {
         }
         queue.events.drain(..count);
         queue.writing = 0;
+        self.waiting.store(queue.events.len(), Ordering::Release);
+        if !queue.events.is_empty() {
+            self.arrived.notify_one();
+        }
     }
 
     /// `user` (as read from the cache or the database by `read`) with the events waiting for
     /// it among its recent events. `read` runs under the queue's lock: a batch written
     /// meanwhile cannot leave the queue between the read and the merge.
+    ///
+    /// With no event waiting, `read` alone, without the lock (every `GET user` comes here): an
+    /// event that leaves the queue has evicted its user from the cache first ([`Self::written`]),
+    /// so a read that finds the queue empty finds the user without it, or read again with it.
     pub(super) fn merged(
         &self,
         read: impl FnOnce() -> Option<Arc<UserWithDevices>>,
     ) -> Option<Arc<UserWithDevices>> {
+        if self.is_empty() {
+            return read();
+        }
         let queue = self.lock();
         let found = read()?;
         let mut waiting = queue

@@ -1,7 +1,8 @@
-//! Users' sign-in and registration events (migrations/0010_user_events.sql): recorded when a
-//! ceremony starts for a known user and when it finishes (with the login, in
-//! `Store::record_login`); read back as a user's recent events
-//! (with the user, through the read cache) and as the app's event list.
+//! Users' sign-in and registration events (migrations/0010_user_events.sql, 0015): queued
+//! when a ceremony starts for a known user and when it finishes (with the login, in
+//! `Store::record_login`) and written in batches ([`super::event_queue`], [`write_batch`]);
+//! read back as a user's recent events (with the user, through the read cache) and as the
+//! app's event list.
 
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
@@ -74,7 +75,8 @@ impl EventRow {
 
 /// A user's most recent events, newest first, as one JSON array of
 /// `[id, flow_id, type, action, identifier, ip_addr, user_agent, social_login_type,
-/// created_at, completed_at]`: a column of the query that reads users for the cache (`u` is the user).
+/// created_at, completed_at]`: a column of the query that reads users for the cache (`u` is
+/// the user).
 /// Without events (`Store::events`), an empty array: what the column costs is events' cost.
 pub(super) fn recent_events_json(events: bool) -> String {
     if !events {

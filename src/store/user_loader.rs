@@ -134,10 +134,6 @@ impl Task {
                     }
                 }
             }
-            // Events that arrived during a write found the queue not empty and woke nobody.
-            if due.is_none() && !self.events.is_empty() {
-                due = Some(Instant::now() + GATHER);
-            }
         }
     }
 
@@ -167,10 +163,7 @@ impl Task {
                 result = result.and(sqlx::Connection::close(writer).await);
             }
             for reply in flushes {
-                let _ = reply.send(match &result {
-                    Ok(()) => Ok(()),
-                    Err(error) => Err(sqlx::Error::Protocol(error.to_string())),
-                });
+                let _ = reply.send(result.as_ref().map_err(shared).copied());
             }
         }
     }
@@ -197,24 +190,23 @@ impl Task {
                 }
             }
             Err(error) => {
-                let message = error.to_string();
                 for (_, reply) in batch.drain(..) {
-                    let _ = reply.send(Err(sqlx::Error::Protocol(message.clone())));
+                    let _ = reply.send(Err(shared(&error)));
                 }
             }
         }
     }
 
-    /// Writes the events waiting in one transaction; they leave the queue, and their users the
-    /// cache, once committed. A batch that fails is dropped (the caller logs it or answers it).
+    /// Writes the events waiting, in one round trip; they leave the queue, and their users the
+    /// cache, once written. A batch that fails is dropped (the caller logs it or answers it).
     async fn write_events(&mut self) -> Result<(), sqlx::Error> {
-        if self.events.is_empty() {
-            return Ok(());
-        }
         let batch = self
             .events
             .batch()
             .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+        let Some(batch) = batch else {
+            return Ok(());
+        };
         let result = match &mut self.writer {
             Some(writer) => super::events::write_batch(writer, &batch).await,
             None => super::events::write_batch(&self.pool, &batch).await,
@@ -223,6 +215,11 @@ impl Task {
             .written(batch.count, |user| self.cache.invalidate_key(user));
         result
     }
+}
+
+/// One error answered to every job of a batch (`sqlx::Error` is not `Clone`).
+fn shared(error: &sqlx::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(error.to_string())
 }
 
 /// The users named in `ids` that exist, with devices and social connections.
