@@ -205,10 +205,12 @@ impl Store {
                 database: database.to_owned(),
                 source,
             })?;
-        // Events are written on a connection of their own (`user_loader`), so a batch waiting
-        // for SQLite's write lock does not hold one of the pool's four from the requests.
-        // `:memory:` has one connection: a second would open another, empty, database.
-        let writer = if in_memory {
+        // The user loader (cache misses read, events written) has a connection of its own, so
+        // a batch waiting for SQLite's write lock does not hold one of the pool's four from the
+        // requests, and a read of missed users costs no pool checkout (sqlx returns a pooled
+        // connection through a task of its own). `:memory:` has one connection: a second would
+        // open another, empty, database.
+        let connection = if in_memory {
             None
         } else {
             Some(
@@ -225,7 +227,7 @@ impl Store {
                 Arc::clone(&users),
                 Arc::clone(&event_queue),
                 events,
-                writer,
+                connection,
             ),
             event_queue,
             pool,

@@ -29,7 +29,7 @@ enum Job {
         id: String,
         reply: oneshot::Sender<Loaded>,
     },
-    /// Write every event waiting (then close the writer's connection if `close`), then
+    /// Write every event waiting (then close the task's connection if `close`), then
     /// answer.
     Flush {
         reply: oneshot::Sender<Result<(), sqlx::Error>>,
@@ -50,8 +50,9 @@ struct Task {
     events: Arc<EventQueue>,
     /// Whether users are read with their recent events (`Store::events`).
     with_events: bool,
-    /// The connection events are written on, a file database's own (`None`: the pool's).
-    writer: Option<SqliteConnection>,
+    /// The connection users are read and events written on, a file database's own (`None`:
+    /// the pool's).
+    connection: Option<SqliteConnection>,
 }
 
 impl UserLoader {
@@ -64,7 +65,7 @@ impl UserLoader {
         cache: Arc<ReadCache<UserWithDevices>>,
         events: Arc<EventQueue>,
         with_events: bool,
-        writer: Option<SqliteConnection>,
+        connection: Option<SqliteConnection>,
     ) -> Self {
         let (jobs, receiver) = mpsc::channel(4 * BATCH);
         let task = Task {
@@ -72,7 +73,7 @@ impl UserLoader {
             cache,
             events,
             with_events,
-            writer,
+            connection,
         };
         tokio::spawn(task.run(receiver));
         Self { jobs }
@@ -159,8 +160,8 @@ impl Task {
         }
         if !flushes.is_empty() {
             let mut result = self.write_events().await;
-            if let Some(writer) = self.writer.take_if(|_| close) {
-                result = result.and(sqlx::Connection::close(writer).await);
+            if let Some(connection) = self.connection.take_if(|_| close) {
+                result = result.and(sqlx::Connection::close(connection).await);
             }
             for reply in flushes {
                 let _ = reply.send(result.as_ref().map_err(shared).copied());
@@ -168,10 +169,14 @@ impl Task {
         }
     }
 
-    async fn load(&self, mut batch: Vec<(String, oneshot::Sender<Loaded>)>) {
+    async fn load(&mut self, mut batch: Vec<(String, oneshot::Sender<Loaded>)>) {
         let generation = self.cache.generation();
         let ids: Vec<&str> = batch.iter().map(|(id, _)| id.as_str()).collect();
-        match read(&self.pool, &ids, self.with_events).await {
+        let result = match &mut self.connection {
+            Some(connection) => read(connection, &ids, self.with_events).await,
+            None => read(&self.pool, &ids, self.with_events).await,
+        };
+        match result {
             Ok(found) => {
                 let found: HashMap<String, Arc<UserWithDevices>> = found
                     .into_iter()
@@ -207,8 +212,8 @@ impl Task {
         let Some(batch) = batch else {
             return Ok(());
         };
-        let result = match &mut self.writer {
-            Some(writer) => super::events::write_batch(writer, &batch).await,
+        let result = match &mut self.connection {
+            Some(connection) => super::events::write_batch(connection, &batch).await,
             None => super::events::write_batch(&self.pool, &batch).await,
         };
         self.events
@@ -224,12 +229,12 @@ fn shared(error: &sqlx::Error) -> sqlx::Error {
 
 /// The users named in `ids` that exist, with devices and social connections.
 async fn read(
-    pool: &SqlitePool,
+    executor: impl sqlx::SqliteExecutor<'_>,
     ids: &[&str],
     events: bool,
 ) -> Result<HashMap<String, UserWithDevices>, sqlx::Error> {
     let ids = serde_json::to_string(ids).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
-    super::devices::users_with_devices(pool, &ids, events).await
+    super::devices::users_with_devices(executor, &ids, events).await
 }
 
 #[cfg(test)]
