@@ -15,7 +15,7 @@ use crate::domain::timestamp::Timestamp;
 use crate::domain::user::{UserStatus, UserWithDevices};
 
 /// The device columns, each prefixed with `d.` and aliased `d_<name>` so that they can share
-/// a row with a user's columns.
+/// a row with another table's columns.
 const DEVICE_COLUMNS: &str = "d.id AS d_id, d.app_id AS d_app_id, d.user_id AS d_user_id, \
     d.cred_id AS d_cred_id, d.public_key AS d_public_key, d.sign_count AS d_sign_count, \
     d.aaguid AS d_aaguid, d.transports AS d_transports, d.backup_eligible AS d_backup_eligible, \
@@ -23,19 +23,16 @@ const DEVICE_COLUMNS: &str = "d.id AS d_id, d.app_id AS d_app_id, d.user_id AS d
     d.device_type AS d_device_type, d.usage_count AS d_usage_count, \
     d.last_login_at AS d_last_login_at, d.created_at AS d_created_at, d.updated_at AS d_updated_at";
 
-/// Reads the `d_*` columns of a row; `None` when a LEFT JOIN found no device.
-fn device_from_row(row: &SqliteRow) -> Result<Option<Device>, sqlx::Error> {
-    let Some(id) = row.try_get::<Option<String>, _>("d_id")? else {
-        return Ok(None);
-    };
+/// Reads the `d_*` columns of a row.
+fn device_from_row(row: &SqliteRow) -> Result<Device, sqlx::Error> {
     let device_type: String = row.try_get("d_device_type")?;
     let device_type = WebAuthnType::parse(&device_type)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown device type {device_type}").into()))?;
     let transports: String = row.try_get("d_transports")?;
     let transports =
         serde_json::from_str(&transports).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-    Ok(Some(Device {
-        id,
+    Ok(Device {
+        id: row.try_get("d_id")?,
         user_id: row.try_get("d_user_id")?,
         cred_id: row.try_get("d_cred_id")?,
         public_key: row.try_get("d_public_key")?,
@@ -50,7 +47,7 @@ fn device_from_row(row: &SqliteRow) -> Result<Option<Device>, sqlx::Error> {
         last_login_at: Timestamp(row.try_get("d_last_login_at")?),
         created_at: Timestamp(row.try_get("d_created_at")?),
         updated_at: Timestamp(row.try_get("d_updated_at")?),
-    }))
+    })
 }
 
 /// A credential a registration created.
@@ -131,7 +128,7 @@ impl Store {
         let status: String = row.try_get("u_status")?;
         let status = UserStatus::parse(&status)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {status}").into()))?;
-        Ok(device_from_row(&row)?.map(|device| (device, status)))
+        Ok(Some((device_from_row(&row)?, status)))
     }
 
     /// Records a login with a device. The sign count only moves forward: a concurrent login
@@ -173,11 +170,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        let mut devices = Vec::with_capacity(rows.len());
-        for row in &rows {
-            devices.extend(device_from_row(row)?);
-        }
-        Ok(devices)
+        rows.iter().map(device_from_row).collect()
     }
 
     /// The user with devices and social connections, as Management `UserInfo` needs them: from
