@@ -281,10 +281,32 @@ async fn the_count_picks_the_page_index() {
             "{total} users: not read through {index}: {page:#?}"
         );
     }
+    // By id too: every index holds the id.
+    let by_id = UserListQuery {
+        order: vec![Order {
+            field: SortField::Id,
+            descending: true,
+        }],
+        ..lookup
+    };
+    let page = plan(
+        &store,
+        select_query(
+            "EXPLAIN QUERY PLAN ",
+            "app",
+            &by_id,
+            SELECTIVE + 1,
+            1_000_000,
+        ),
+    )
+    .await;
+    let index = "COVERING INDEX users_by_last_login_at";
+    assert!(page.iter().any(|step| step.contains(index)), "{page:#?}");
 }
 
 /// The page read through the filter's index alone is the page the plain query reads: the
-/// same users in the same order, on every page, for both sides of a range and both orders.
+/// same users in the same order, on every page, for both sides of a range, both directions,
+/// by creation and by id (the latter for a creation range too).
 #[tokio::test]
 async fn the_covering_read_gives_the_same_pages() {
     let store = Store::with_default_app().await;
@@ -314,34 +336,43 @@ async fn the_covering_read_gives_the_same_pages() {
             .await
             .unwrap();
     }
-    let cut = FilterValue::Time(Timestamp(2_000_000_000 - 6_000));
-    for comparison in [Comparison::Lt, Comparison::Gt] {
-        for descending in [true, false] {
-            for page in 1..=4 {
-                let mut lookup = list(
-                    vec![compare(FilterField::LastLoginAt, comparison, cut.clone())],
-                    vec![Order {
-                        field: SortField::CreatedAt,
-                        descending,
-                    }],
-                    7,
-                );
-                lookup.page = page;
-                let ids = |mut query: QueryBuilder<Sqlite>| {
-                    let pool = store.pool.clone();
-                    async move {
-                        let rows: Vec<crate::store::users::UserRow> =
-                            query.build_query_as().fetch_all(&pool).await.unwrap();
-                        rows.into_iter()
-                            .map(|row| row.into_domain().unwrap().id)
-                            .collect::<Vec<_>>()
-                    }
-                };
-                let plain = ids(select_query("", app, &lookup, 1, 0)).await;
-                let covered = ids(select_query("", app, &lookup, SELECTIVE + 1, i64::MAX)).await;
-                assert!(covering_index(&lookup, SELECTIVE + 1, i64::MAX).is_some());
-                assert!(!plain.is_empty() || page > 2, "{comparison:?} page {page}");
-                assert_eq!(covered, plain, "{comparison:?} {descending} page {page}");
+    let logins = FilterValue::Time(Timestamp(2_000_000_000 - 6_000));
+    let created = FilterValue::Time(Timestamp(1_000_000_000 + 9_000));
+    let cases = [
+        (FilterField::LastLoginAt, &logins, SortField::CreatedAt),
+        (FilterField::LastLoginAt, &logins, SortField::Id),
+        (FilterField::CreatedAt, &created, SortField::Id),
+    ];
+    for (field, cut, order) in cases {
+        for comparison in [Comparison::Lt, Comparison::Gt] {
+            for descending in [true, false] {
+                for page in 1..=4 {
+                    let mut lookup = list(
+                        vec![compare(field, comparison, cut.clone())],
+                        vec![Order {
+                            field: order,
+                            descending,
+                        }],
+                        7,
+                    );
+                    lookup.page = page;
+                    let ids = |mut query: QueryBuilder<Sqlite>| {
+                        let pool = store.pool.clone();
+                        async move {
+                            let rows: Vec<crate::store::users::UserRow> =
+                                query.build_query_as().fetch_all(&pool).await.unwrap();
+                            rows.into_iter()
+                                .map(|row| row.into_domain().unwrap().id)
+                                .collect::<Vec<_>>()
+                        }
+                    };
+                    let plain = ids(select_query("", app, &lookup, 1, 0)).await;
+                    let covered =
+                        ids(select_query("", app, &lookup, SELECTIVE + 1, i64::MAX)).await;
+                    assert!(covering_index(&lookup, SELECTIVE + 1, i64::MAX).is_some());
+                    assert!(!plain.is_empty() || page > 2, "{comparison:?} page {page}");
+                    assert_eq!(covered, plain, "{comparison:?} {descending} page {page}");
+                }
             }
         }
     }
