@@ -31,6 +31,7 @@ mod user_import;
 mod user_list;
 mod user_loader;
 mod user_query;
+mod user_walk;
 mod users;
 
 use std::collections::HashSet;

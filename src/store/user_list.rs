@@ -140,7 +140,7 @@ fn push_identifier_filter(query: &mut QueryBuilder<Sqlite>, app_id: &str, filter
 }
 
 /// Whether a filter names the user (identifier or id equality): a few ids, fetched by key.
-fn names_the_user(list: &UserListQuery) -> bool {
+pub(super) fn names_the_user(list: &UserListQuery) -> bool {
     list.filters.iter().any(|filter| {
         filter.comparison == Comparison::Eq
             && matches!(filter.field, FilterField::Identifier | FilterField::Id)
@@ -149,7 +149,7 @@ fn names_the_user(list: &UserListQuery) -> bool {
 
 /// A filter's selection this small is read through its own index and sorted; a larger one is
 /// found walking the order's index (which stops after a page).
-const SELECTIVE: i64 = 10_000;
+pub(super) const SELECTIVE: i64 = 10_000;
 
 /// The index a page is read through, now that the count (`total`) is known. SQLite without
 /// statistics cannot tell a filter selecting a hundred users from one selecting them all: it
@@ -199,7 +199,11 @@ const COVERED: i64 = 100_000;
 /// Other orders hold a column the filter's index does not: a range at the far end of such an
 /// order (the oldest logins by `login_count:DESC`) still walks the order's index past the
 /// users it leaves out (docs/PERFORMANCE.md).
-fn covering_index(list: &UserListQuery, total: i64, others: i64) -> Option<&'static str> {
+pub(super) fn covering_index(
+    list: &UserListQuery,
+    total: i64,
+    others: i64,
+) -> Option<&'static str> {
     if total <= SELECTIVE || total > COVERED || others <= total / 5 {
         return None;
     }
@@ -275,7 +279,7 @@ pub(super) fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &
 /// Emulator: Passage's tie order is unknown. Following the last direction lets one index per
 /// field (`users_by_<field>`: app, field, created_at, id) serve the order both ways; equal
 /// values come newest first in a descending list, oldest first in an ascending one.
-fn order_by(order: &[Order]) -> String {
+pub(super) fn order_by(order: &[Order]) -> String {
     let direction = match order.last() {
         Some(Order {
             descending: false, ..
@@ -307,19 +311,39 @@ fn select_query(
     total: i64,
     others: i64,
 ) -> QueryBuilder<Sqlite> {
-    if let Some(index) = covering_index(list, total, others) {
-        // The page's ids from the index alone, then their rows (`u`) by primary key.
-        let mut select = QueryBuilder::<Sqlite>::new(format!(
-            "{prefix}SELECT {USER_COLUMNS} FROM users u WHERE u.id IN \
-             (SELECT id FROM users INDEXED BY {index}"
-        ));
-        push_page(&mut select, app_id, list);
-        select.push(") ORDER BY ").push(order_by(&list.order));
-        return select;
+    match covering_index(list, total, others) {
+        Some(index) => covered_query(prefix, app_id, list, index),
+        None => indexed_query(prefix, app_id, list, page_index(list, total)),
     }
+}
+
+/// The page's ids from `index` alone (it holds `created_at` and `id`: the list must be in one
+/// of those orders), then their rows (`u`) by primary key.
+pub(super) fn covered_query(
+    prefix: &str,
+    app_id: &str,
+    list: &UserListQuery,
+    index: &str,
+) -> QueryBuilder<Sqlite> {
+    let mut select = QueryBuilder::<Sqlite>::new(format!(
+        "{prefix}SELECT {USER_COLUMNS} FROM users u WHERE u.id IN \
+         (SELECT id FROM users INDEXED BY {index}"
+    ));
+    push_page(&mut select, app_id, list);
+    select.push(") ORDER BY ").push(order_by(&list.order));
+    select
+}
+
+/// The page read through `index` (SQLite's choice without one).
+pub(super) fn indexed_query(
+    prefix: &str,
+    app_id: &str,
+    list: &UserListQuery,
+    index: Option<&str>,
+) -> QueryBuilder<Sqlite> {
     let mut select =
         QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT {USER_COLUMNS} FROM users u"));
-    if let Some(index) = page_index(list, total) {
+    if let Some(index) = index {
         select.push(" INDEXED BY ").push(index);
     }
     push_page(&mut select, app_id, list);
@@ -343,8 +367,11 @@ impl Store {
         list: &UserListQuery,
     ) -> Result<UserPage, sqlx::Error> {
         let total = super::user_count::count(&self.pool, app_id, list).await?;
-        // The users the filter leaves out, when the page might be read in its index alone.
-        let others = match covering_index(list, total, i64::MAX) {
+        // The users the filter leaves out, when the page might be read in its index alone or
+        // after a bounded walk.
+        let others = match covering_index(list, total, i64::MAX)
+            .or_else(|| super::user_walk::fallback_index(list, total, i64::MAX))
+        {
             Some(_) => {
                 let everyone = UserListQuery {
                     filters: Vec::new(),
@@ -354,8 +381,16 @@ impl Store {
             }
             None => 0,
         };
-        let mut select = select_query("", app_id, list, total, others);
-        let rows: Vec<UserRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let rows = match super::user_walk::fallback_index(list, total, others) {
+            Some(index) => {
+                super::user_walk::page(&self.pool, app_id, list, index, super::user_walk::WALK)
+                    .await?
+            }
+            None => {
+                let mut select = select_query("", app_id, list, total, others);
+                select.build_query_as().fetch_all(&self.pool).await?
+            }
+        };
         let users = rows
             .into_iter()
             .map(UserRow::into_domain)
