@@ -279,7 +279,7 @@ pub(super) fn push_where(query: &mut QueryBuilder<Sqlite>, app_id: &str, list: &
 /// Emulator: Passage's tie order is unknown. Following the last direction lets one index per
 /// field (`users_by_<field>`: app, field, created_at, id) serve the order both ways; equal
 /// values come newest first in a descending list, oldest first in an ascending one.
-pub(super) fn order_by(order: &[Order]) -> String {
+fn order_by(order: &[Order]) -> String {
     let direction = match order.last() {
         Some(Order {
             descending: false, ..
@@ -351,8 +351,13 @@ pub(super) fn indexed_query(
 }
 
 /// The conditions, order, limit and offset of the list's page.
-fn push_page(select: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
+pub(super) fn push_page(select: &mut QueryBuilder<Sqlite>, app_id: &str, list: &UserListQuery) {
     push_where(select, app_id, list);
+    push_order_and_page(select, list);
+}
+
+/// The order, limit and offset of the list's page.
+pub(super) fn push_order_and_page(select: &mut QueryBuilder<Sqlite>, list: &UserListQuery) {
     select.push(" ORDER BY ").push(order_by(&list.order));
     select.push(" LIMIT ").push_bind(list.limit);
     select

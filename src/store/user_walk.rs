@@ -13,7 +13,8 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::user_list::{
-    SELECTIVE, covered_query, covering_index, indexed_query, names_the_user, order_by, push_filter,
+    SELECTIVE, covered_query, covering_index, indexed_query, names_the_user, push_filter,
+    push_order_and_page, push_page,
 };
 use super::user_query::{Comparison, Order, SortField, UserListQuery};
 use super::users::{USER_COLUMNS, UserRow};
@@ -104,33 +105,24 @@ pub(super) fn walk_query(
     order: &Order,
     walk: i64,
 ) -> QueryBuilder<Sqlite> {
-    let index = order.field.index();
-    // The anchor must not pull SQLite away from the order's index (see `push_where`).
-    let created = if order.field == SortField::CreatedAt {
-        "created_at"
-    } else {
-        "+created_at"
+    // The list without its filters, one page of `walk` users: its conditions keep the anchor
+    // from pulling SQLite away from the order's index (`push_where`).
+    let head = UserListQuery {
+        filters: Vec::new(),
+        page: 1,
+        limit: walk,
+        ..list.clone()
     };
-    let order = order_by(&list.order);
     let mut select = QueryBuilder::<Sqlite>::new(format!(
-        "{prefix}SELECT {USER_COLUMNS} FROM (SELECT * FROM users INDEXED BY {index} \
-         WHERE app_id = "
+        "{prefix}SELECT {USER_COLUMNS} FROM (SELECT * FROM users INDEXED BY {}",
+        order.field.index()
     ));
-    select
-        .push_bind(app_id.to_owned())
-        .push(format!(" AND {created} < "))
-        .push_bind(list.created_before.0)
-        .push(format!(" ORDER BY {order} LIMIT "))
-        .push_bind(walk)
-        .push(") u WHERE 1");
+    push_page(&mut select, app_id, &head);
+    select.push(") u WHERE 1");
     for filter in &list.filters {
         push_filter(&mut select, app_id, filter);
     }
-    select
-        .push(format!(" ORDER BY {order} LIMIT "))
-        .push_bind(list.limit)
-        .push(" OFFSET ")
-        .push_bind((list.page - 1).saturating_mul(list.limit));
+    push_order_and_page(&mut select, list);
     select
 }
 
