@@ -128,6 +128,11 @@ def load(bench, args, port, path=None, script=None):
     return bench.summary(report)
 
 
+def active_users(size, count):
+    """The first `count` active users of the fixture (every tenth is inactive)."""
+    return [i for i in range(min(size, count * 10 // 9 + 1)) if i % 10][:count]
+
+
 def outstanding(port, size, count=10_000):
     """Login passcodes and magic links for the first `count` users (Auth API, 8 at a time):
     what a reset has to remove besides the users. Returns how many were sent."""
@@ -143,9 +148,8 @@ def outstanding(port, size, count=10_000):
             sent += response.status < 300
         conn.close()
         return sent
-    active = [i for i in range(min(size, count * 10 // 9 + 1)) if i % 10][:count]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return sum(pool.map(send, active))
+        return sum(pool.map(send, active_users(size, count)))
 
 
 def sessions(bench, port, size, count=10_000):
@@ -170,9 +174,8 @@ def sessions(bench, port, size, count=10_000):
         answer = json.loads(response.read())
         conn.close()
         return int(response.status == 200 and bool(answer["auth_result"].get("refresh_token")))
-    active = [i for i in range(min(size, count * 10 // 9 + 1)) if i % 10][:count]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return sum(pool.map(sign_in, active))
+        return sum(pool.map(sign_in, active_users(size, count)))
 
 
 def serve(bench, database, extra=()):
